@@ -1,0 +1,194 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class SlugNaturalKeyManager(models.Manager):
+    """Catalogue rows are found by slug, so fixtures never depend on primary keys."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Franchise(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("films:franchise_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Person(models.Model):
+    """A person or a group: Nine Inch Nails is a group whose members are people."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    is_group = models.BooleanField(
+        "group",
+        default=False,
+        help_text="Tick for a band, duo or ensemble credited under one name (e.g. Daft Punk).",
+    )
+    members = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        related_name="groups",
+        blank=True,
+        limit_choices_to={"is_group": False},
+        help_text="For a group: the people in it.",
+    )
+    bio = models.TextField(blank=True, help_text="A short biography in plain text.")
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people and groups"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("films:person_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class FilmQuerySet(models.QuerySet):
+    def with_credits(self):
+        return self.select_related("franchise").prefetch_related(
+            models.Prefetch("credits", queryset=Credit.objects.select_related("person"))
+        )
+
+
+class FilmManager(SlugNaturalKeyManager.from_queryset(FilmQuerySet)):
+    pass
+
+
+class Film(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    release_date = models.DateField(
+        null=True, blank=True, help_text="First general US release. Leave empty if unknown."
+    )
+    runtime = models.PositiveSmallIntegerField(
+        "runtime (minutes)", null=True, blank=True, help_text="Running time in whole minutes."
+    )
+    certificate = models.CharField(max_length=20, blank=True, help_text="For example PG or PG-13.")
+    tagline = models.CharField(max_length=300, blank=True)
+    synopsis = models.TextField(blank=True)
+    franchise = models.ForeignKey(
+        Franchise, on_delete=models.PROTECT, null=True, blank=True, related_name="films"
+    )
+    franchise_order = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Its place in the franchise (1 for the first). Empty: by release date.",
+    )
+    imdb_id = models.CharField(
+        "IMDb id", max_length=20, blank=True, help_text="For example tt0084827."
+    )
+    tmdb_id = models.PositiveIntegerField("TMDb id", null=True, blank=True)
+
+    objects = FilmManager()
+
+    class Meta:
+        ordering = ["release_date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(runtime__isnull=True) | Q(runtime__gt=0),
+                name="film_runtime_positive",
+                violation_error_message="Runtime must be a positive number of minutes.",
+            ),
+        ]
+
+    def __str__(self):
+        if self.release_date:
+            return f"{self.title} ({self.release_date.year})"
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("films:film_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def credits_for(self, role):
+        """Credits in one role, in billing order; uses prefetched credits when present."""
+        return [credit for credit in self.credits.all() if credit.role == role]
+
+    @property
+    def directors(self):
+        return [credit.person for credit in self.credits_for(Credit.Role.DIRECTOR)]
+
+    @property
+    def producers(self):
+        return [credit.person for credit in self.credits_for(Credit.Role.PRODUCER)]
+
+    @property
+    def composers(self):
+        return [credit.person for credit in self.credits_for(Credit.Role.COMPOSER)]
+
+    @property
+    def cast(self):
+        return self.credits_for(Credit.Role.CAST)
+
+
+class CreditManager(models.Manager):
+    def get_by_natural_key(self, film_slug, person_slug, role):
+        return self.get(film__slug=film_slug, person__slug=person_slug, role=role)
+
+
+class Credit(models.Model):
+    class Role(models.TextChoices):
+        DIRECTOR = "director", "Director"
+        PRODUCER = "producer", "Producer"
+        SCREENPLAY = "screenplay", "Screenplay"
+        STORY = "story", "Story"
+        COMPOSER = "composer", "Composer"
+        CAST = "cast", "Cast"
+
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="credits")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="credits")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    character = models.CharField(
+        max_length=200, blank=True, help_text="Cast only: the part played, e.g. Kevin Flynn / Clu."
+    )
+    billing_order = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers are billed first within a role."
+    )
+
+    objects = CreditManager()
+
+    class Meta:
+        ordering = ["billing_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["film", "person", "role"],
+                name="credit_unique_person_role",
+                violation_error_message="This person already has that role on this film.",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "role"])]
+
+    def __str__(self):
+        if self.character:
+            return f"{self.person} as {self.character} in {self.film}"
+        return f"{self.person}, {self.get_role_display().lower()}, {self.film}"
+
+    def natural_key(self):
+        return (*self.film.natural_key(), *self.person.natural_key(), self.role)
+
+    natural_key.dependencies = ["films.film", "films.person"]

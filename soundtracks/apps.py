@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SoundtracksConfig(AppConfig):
+    name = "soundtracks"
+    verbose_name = "Soundtracks"

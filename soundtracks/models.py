@@ -1,0 +1,195 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from core.durations import DurationSecondsField, format_duration
+from films.models import Film, Person, SlugNaturalKeyManager
+
+
+class SoundtrackQuerySet(models.QuerySet):
+    def with_tracklist(self):
+        return self.select_related("film").prefetch_related(
+            "artists",
+            models.Prefetch("tracks", queryset=Track.objects.prefetch_related("notes")),
+        )
+
+
+class SoundtrackManager(SlugNaturalKeyManager.from_queryset(SoundtrackQuerySet)):
+    pass
+
+
+class Soundtrack(models.Model):
+    """An album tied to a film; a film may have several (a score and a songs album)."""
+
+    class Kind(models.TextChoices):
+        SCORE = "score", "Score"
+        SONGS = "songs", "Songs"
+        COMPILATION = "compilation", "Score and songs"
+
+    film = models.ForeignKey(Film, on_delete=models.PROTECT, related_name="soundtracks")
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    artist_credit = models.CharField(
+        max_length=300,
+        help_text="The artist line as printed on the album, e.g. “Wendy Carlos”.",
+    )
+    artists = models.ManyToManyField(
+        Person,
+        related_name="albums",
+        blank=True,
+        help_text="The people or groups behind the album; their pages list it.",
+    )
+    label = models.CharField(max_length=300, blank=True)
+    release_date = models.DateField(null=True, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SCORE)
+    description = models.TextField(blank=True)
+
+    objects = SoundtrackManager()
+
+    class Meta:
+        ordering = ["release_date", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("soundtracks:soundtrack_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["films.film", "films.person"]
+
+
+class TrackManager(models.Manager):
+    def get_by_natural_key(self, soundtrack_slug, disc, position):
+        return self.get(soundtrack__slug=soundtrack_slug, disc=disc, position=position)
+
+
+class Track(models.Model):
+    soundtrack = models.ForeignKey(Soundtrack, on_delete=models.CASCADE, related_name="tracks")
+    disc = models.PositiveSmallIntegerField(default=1)
+    position = models.PositiveSmallIntegerField(help_text="Track number on its disc.")
+    title = models.CharField(max_length=300)
+    duration = DurationSecondsField(
+        null=True, blank=True, help_text="As m:ss or h:mm:ss. Leave empty if unverified."
+    )
+    artist_credit = models.CharField(
+        max_length=300, blank=True, help_text="Only when it differs from the album’s, e.g. Journey."
+    )
+    is_vocal = models.BooleanField(
+        "vocal", default=False, help_text="Tick for a song with sung vocals."
+    )
+
+    objects = TrackManager()
+
+    class Meta:
+        ordering = ["soundtrack_id", "disc", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["soundtrack", "disc", "position"],
+                name="track_unique_disc_position",
+                violation_error_message="Another track already has this disc and position.",
+            ),
+            models.CheckConstraint(
+                condition=Q(disc__gte=1) & Q(position__gte=1),
+                name="track_disc_position_from_one",
+                violation_error_message="Discs and positions count from 1.",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration__isnull=True) | Q(duration__gt=0),
+                name="track_duration_positive",
+                violation_error_message="A duration must be longer than zero.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.title}"
+
+    def get_absolute_url(self):
+        return f"{self.soundtrack.get_absolute_url()}#{self.anchor}"
+
+    def natural_key(self):
+        return (*self.soundtrack.natural_key(), self.disc, self.position)
+
+    natural_key.dependencies = ["soundtracks.soundtrack"]
+
+    @property
+    def anchor(self):
+        return f"track-{self.disc}-{self.position}"
+
+    @property
+    def duration_display(self):
+        return format_duration(self.duration)
+
+
+class TrackNoteManager(models.Manager):
+    def get_by_natural_key(self, uid):
+        return self.get(uid=uid)
+
+
+class TrackNote(models.Model):
+    """What an editor knows about one track: the scene it scores and how the film uses it."""
+
+    class Usage(models.TextChoices):
+        WHOLE = "whole", "Used whole"
+        PART = "part", "Used in part"
+        NOT_USED = "not_used", "Not used in the film"
+        UNKNOWN = "unknown", "Not known"
+
+    # A stable identity that fixtures and dumps can refer to without primary keys.
+    uid = models.UUIDField("identifier", default=uuid.uuid4, unique=True, editable=False)
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="notes")
+    scene = models.CharField(
+        max_length=300, blank=True, help_text="The scene the cue plays under, in a few words."
+    )
+    cue_start = DurationSecondsField(
+        "cue starts at",
+        null=True,
+        blank=True,
+        help_text="Where in the film the cue starts, as m:ss or h:mm:ss. Leave empty if unknown.",
+    )
+    usage = models.CharField(
+        "use in the film", max_length=20, choices=Usage.choices, default=Usage.UNKNOWN
+    )
+    text = models.TextField("note", blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="track_notes",
+    )
+    # Referenced by name, not imported: reviews sit above soundtracks and this app never imports
+    # them. The note survives its review being deleted.
+    source_review = models.ForeignKey(
+        "reviews.Review",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="track_notes",
+        help_text="The review this note came from, if any.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TrackNoteManager()
+
+    class Meta:
+        ordering = ["track_id", "cue_start", "pk"]
+
+    def __str__(self):
+        return f"Note on {self.track.title}" + (f": {self.scene}" if self.scene else "")
+
+    def get_absolute_url(self):
+        return self.track.get_absolute_url()
+
+    def natural_key(self):
+        return (str(self.uid),)
+
+    @property
+    def cue_start_display(self):
+        return format_duration(self.cue_start)
