@@ -1,6 +1,5 @@
-"""Test settings: the development settings with faster hashing and in-memory side effects."""
+"""Test settings: the development settings with faster password hashing."""
 
 from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

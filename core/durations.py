@@ -70,4 +70,6 @@ class DurationSecondsField(models.PositiveIntegerField):
     """Seconds in the database; ``m:ss`` / ``h:mm:ss`` in every form."""
 
     def formfield(self, **kwargs):
+        # The admin maps integer fields to a number input; a duration is typed as text.
+        kwargs["widget"] = DurationInput
         return super().formfield(**{"form_class": DurationFormField, **kwargs})

@@ -1,0 +1,102 @@
+from django.contrib import admin
+from django.db.models import Count, Sum
+
+from core.admin import year_filter
+from core.durations import format_duration
+from soundtracks.models import Soundtrack, Track, TrackNote
+
+
+class TrackInline(admin.TabularInline):
+    model = Track
+    fields = ("disc", "position", "title", "duration", "artist_credit", "is_vocal")
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Soundtrack)
+class SoundtrackAdmin(admin.ModelAdmin):
+    list_display = ("title", "film", "kind", "release_date", "track_count", "running_time")
+    list_filter = ("kind", "film__franchise", year_filter("release_date", "release year"))
+    list_select_related = ("film",)
+    search_fields = ("title", "artist_credit", "film__title")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("film", "artists")
+    inlines = (TrackInline,)
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "film", "kind")}),
+        ("Release", {"fields": ("artist_credit", "artists", "label", "release_date")}),
+        ("Text", {"fields": ("description",)}),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_track_count=Count("tracks"), _running_time=Sum("tracks__duration"))
+        )
+
+    @admin.display(description="tracks", ordering="_track_count")
+    def track_count(self, obj):
+        return obj._track_count
+
+    @admin.display(description="running time", ordering="_running_time")
+    def running_time(self, obj):
+        return format_duration(obj._running_time) or "—"
+
+
+class TrackNoteInline(admin.StackedInline):
+    model = TrackNote
+    fields = ("scene", "cue_start", "usage", "text", "author", "source_review")
+    autocomplete_fields = ("author", "source_review")
+    extra = 0
+
+
+@admin.register(Track)
+class TrackAdmin(admin.ModelAdmin):
+    list_display = ("title", "soundtrack", "disc", "position", "length", "is_vocal", "note_count")
+    list_filter = ("is_vocal", "soundtrack__film__franchise", "soundtrack__kind")
+    list_select_related = ("soundtrack",)
+    search_fields = ("title", "artist_credit", "soundtrack__title")
+    autocomplete_fields = ("soundtrack",)
+    inlines = (TrackNoteInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_note_count=Count("notes"))
+
+    @admin.display(description="duration", ordering="duration")
+    def length(self, obj):
+        return obj.duration_display or "—"
+
+    @admin.display(description="notes", ordering="_note_count")
+    def note_count(self, obj):
+        return obj._note_count
+
+    def save_formset(self, request, form, formset, change):
+        for note_form in formset.forms:
+            note = note_form.instance
+            if note_form.has_changed() and note.author_id is None and note.pk is None:
+                note.author = request.user
+        super().save_formset(request, form, formset, change)
+
+
+@admin.register(TrackNote)
+class TrackNoteAdmin(admin.ModelAdmin):
+    list_display = ("track", "album", "scene", "usage", "cue_starts_at", "author")
+    list_filter = ("usage", "track__soundtrack__film__franchise")
+    list_select_related = ("track__soundtrack", "author")
+    search_fields = ("scene", "text", "track__title", "track__soundtrack__title")
+    autocomplete_fields = ("track", "author", "source_review")
+    fields = ("track", "scene", "cue_start", "usage", "text", "author", "source_review")
+
+    @admin.display(description="album", ordering="track__soundtrack__title")
+    def album(self, obj):
+        return obj.track.soundtrack
+
+    @admin.display(description="cue starts", ordering="cue_start")
+    def cue_starts_at(self, obj):
+        return obj.cue_start_display or "—"
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.author_id is None:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
