@@ -3,11 +3,16 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from core.auth import ThrottledAdminAuthenticationForm
+from core.views import healthz
+
 admin.site.site_header = "Cuesheet editors"
 admin.site.site_title = "Cuesheet admin"
 admin.site.index_title = "Catalogue and reviews"
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("films.urls")),
     path("", include("soundtracks.urls")),
