@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Cuesheet core"
+
+    def ready(self):
+        from core import pagecache
+
+        pagecache.connect_signals()

@@ -63,6 +63,15 @@ class ReviewQuerySet(models.QuerySet):
         """The one visibility rule: published, and its publish time has come."""
         return self.filter(status=Review.Status.PUBLISHED, publish_at__lte=timezone.now())
 
+    def next_scheduled_publish(self, now):
+        """When the next scheduled review goes live, or None: caches expire then."""
+        return (
+            self.filter(status=Review.Status.PUBLISHED, publish_at__gt=now)
+            .order_by("publish_at")
+            .values_list("publish_at", flat=True)
+            .first()
+        )
+
     def for_listing(self):
         return self.select_related("film").prefetch_related("authors")
 
