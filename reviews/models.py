@@ -1,12 +1,19 @@
+import datetime
+from functools import reduce
+from operator import or_
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
+from core.markdown import TRACK_SYNTAX_HELP, TrackReference, render_markdown
 from films.models import Film, SlugNaturalKeyManager
-from soundtracks.models import Soundtrack
+from soundtracks.models import Soundtrack, Track
 
 
 class Author(models.Model):
@@ -75,6 +82,21 @@ class ReviewQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("film").prefetch_related("authors")
 
+    def related_to(self, review):
+        """Other reviews sharing a tag, a film or a franchise with ``review``."""
+        shared = Q(tags__in=review.tags.all())
+        if review.film_id:
+            shared |= Q(film=review.film_id) | Q(other_films=review.film_id)
+            if review.film.franchise_id:
+                shared |= Q(film__franchise=review.film.franchise_id)
+        return self.filter(shared).exclude(pk=review.pk).distinct()
+
+    def matching(self, text):
+        """Substring search in headline, standfirst and body, alike on SQLite and PostgreSQL."""
+        return self.filter(
+            Q(headline__icontains=text) | Q(dek__icontains=text) | Q(body__icontains=text)
+        )
+
 
 class ReviewManager(SlugNaturalKeyManager.from_queryset(ReviewQuerySet)):
     pass
@@ -95,7 +117,16 @@ class Review(models.Model):
     body = models.TextField(
         blank=True,
         help_text="Markdown. Start a section with “## ” and a subhead; leave a blank line "
-        "between paragraphs.",
+        "between paragraphs. " + TRACK_SYNTAX_HELP,
+    )
+    # Derived from the body on every save (and on loaddata), so pages never render Markdown.
+    body_html = models.TextField(editable=False, blank=True)
+    cited_tracks = models.ManyToManyField(
+        Track,
+        related_name="citing_reviews",
+        blank=True,
+        editable=False,
+        help_text="The tracks the body links to.",
     )
     authors = models.ManyToManyField(Author, related_name="reviews", blank=True)
     film = models.ForeignKey(
@@ -167,7 +198,15 @@ class Review(models.Model):
                 self.publish_at = timezone.now()
             if self.first_published_at is None:
                 self.first_published_at = self.publish_at
+        update_fields = kwargs.get("update_fields")
+        body_changes = update_fields is None or "body" in update_fields
+        if body_changes:
+            cited = self.render_body()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "body_html"}
         super().save(*args, **kwargs)
+        if body_changes:
+            self.cited_tracks.set(cited)
 
     def get_absolute_url(self):
         return reverse("reviews:review_detail", args=[self.slug])
@@ -179,8 +218,24 @@ class Review(models.Model):
 
     def clean(self):
         super().clean()
+        errors = {}
         if self.film_id is None and self.status == self.Status.PUBLISHED:
-            raise ValidationError({"film": "A published review needs a primary film."})
+            errors["film"] = "A published review needs a primary film."
+        unknown = render_markdown(self.body, _find_tracks).unknown
+        if unknown:
+            errors["body"] = [
+                f"“{reference}” names no track. Check the album’s slug and the track number: "
+                f"{TRACK_SYNTAX_HELP}"
+                for reference in unknown
+            ]
+        if errors:
+            raise ValidationError(errors)
+
+    def render_body(self):
+        """Render ``body`` into ``body_html``; return the tracks it links to."""
+        rendered = render_markdown(self.body, _find_tracks)
+        self.body_html = rendered.html
+        return rendered.tracks
 
     @property
     def is_live(self):
@@ -189,3 +244,37 @@ class Review(models.Model):
             and self.publish_at is not None
             and self.publish_at <= timezone.now()
         )
+
+    @property
+    def updated_on(self):
+        """The time to show as "Updated", or ``None``: a save well after the review went live.
+
+        The one place the page asks; the workflow may refine what counts as a material edit.
+        """
+        if self.publish_at and self.updated_at - self.publish_at > MATERIAL_UPDATE_AFTER:
+            return self.updated_at
+        return None
+
+
+MATERIAL_UPDATE_AFTER = datetime.timedelta(days=1)
+
+
+def _find_tracks(references):
+    """The tracks that ``track:`` references name, looked up by natural key in one query."""
+    condition = reduce(
+        or_,
+        (Q(soundtrack__slug=ref.album, disc=ref.disc, position=ref.position) for ref in references),
+    )
+    tracks = Track.objects.filter(condition).select_related("soundtrack")
+    return {
+        TrackReference(track.soundtrack.slug, track.disc, track.position): track for track in tracks
+    }
+
+
+@receiver(post_save, sender=Review, dispatch_uid="reviews.render_loaded_review")
+def render_loaded_review(sender, instance, raw, **kwargs):
+    """``loaddata`` saves raw, past ``save()``: derive the HTML and citations of what it loaded."""
+    if raw:
+        cited = instance.render_body()
+        sender.objects.filter(pk=instance.pk).update(body_html=instance.body_html)
+        instance.cited_tracks.set(cited)
