@@ -1,0 +1,103 @@
+# Cuesheet: `make run` serves the demo site, `make test` runs every check CI runs.
+# Both build .venv from pyproject.toml on first use; nothing else needs installing by hand.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+# Rewritten after each install: a newer pyproject.toml triggers a reinstall.
+STAMP := $(VENV)/.installed
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+# Interpreters tried, in order, for a new .venv; the first that is Python 3.12 or newer wins.
+# PYTHON=/path/to/python overrides. pyenv's shims only answer inside this repo (.python-version).
+PYENV_ROOT ?= $(HOME)/.pyenv
+PYTHON_CANDIDATES := $(PYTHON) python3.12 $(PYENV_ROOT)/shims/python3.12 \
+	$(wildcard $(PYENV_ROOT)/versions/3.12*/bin/python) python3.13 python3.14 \
+	$(wildcard $(PYENV_ROOT)/versions/3.1[3-9]*/bin/python) python3
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help install run test lint format check pytest clean
+
+help:
+	@echo "make run      serve the demo site on http://$(HOST):$(PORT)/ (PORT=... to change)"
+	@echo "make test     lint, Django checks, pytest on SQLite (and on PostgreSQL if DATABASE_URL says so)"
+	@echo "make lint     ruff check and ruff format --check"
+	@echo "make format   ruff --fix and ruff format"
+	@echo "make check    manage.py check and makemigrations --check"
+	@echo "make pytest   the test suite only (PYTEST_ARGS=... to pass options)"
+	@echo "make clean    remove .venv and caches (db.sqlite3 and media/ stay)"
+
+$(PY):
+	@py=""; \
+	for candidate in $(PYTHON_CANDIDATES); do \
+		if command -v "$$candidate" >/dev/null 2>&1 && \
+			"$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+			py="$$candidate"; break; \
+		fi; \
+	done; \
+	if [ -z "$$py" ]; then \
+		echo "Cuesheet needs Python 3.12 or newer and found none." >&2; \
+		echo "Tried: $(strip $(PYTHON_CANDIDATES))" >&2; \
+		echo "Install one (for example 'pyenv install 3.12') or name it: make PYTHON=/path/to/python3.12 ..." >&2; \
+		exit 1; \
+	fi; \
+	echo "Creating $(VENV) with $$py ($$("$$py" --version 2>&1))"; \
+	"$$py" -m venv --clear $(VENV) || { rm -rf $(VENV); exit 1; }
+
+$(STAMP): pyproject.toml $(PY)
+	@echo "Installing Cuesheet and its dev tools into $(VENV) from pyproject.toml"
+	$(PY) -m pip install --quiet --editable '.[dev]'
+	@rm -rf *.egg-info
+	@touch $@
+
+install: $(STAMP)
+
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) loaddata tron
+	@echo
+	@echo "Site:  http://$(HOST):$(PORT)/"
+	@echo "Admin: http://$(HOST):$(PORT)/admin/"
+	@$(MANAGE) ensure_demo_editor
+	@echo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: lint check pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: install
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+# SQLite always; PostgreSQL too when DATABASE_URL names one (CI sets it: see .ci/run). The second
+# run goes ahead even when the first fails, so that one CI run shows the failures of both.
+pytest: install
+	@status=0; \
+	echo "pytest on SQLite"; \
+	DATABASE_URL=sqlite:///db.sqlite3 $(BIN)/pytest $(PYTEST_ARGS) || status=1; \
+	case "$${DATABASE_URL:-}" in \
+		postgres://*|postgresql://*|pgsql://*) \
+			echo "pytest on PostgreSQL at $${DATABASE_URL#*@}"; \
+			$(BIN)/pytest $(PYTEST_ARGS) || status=1 ;; \
+		*) echo "DATABASE_URL does not name PostgreSQL: no PostgreSQL run." ;; \
+	esac; \
+	exit $$status
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info staticfiles
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
