@@ -24,7 +24,7 @@ PYTHON_CANDIDATES := $(PYTHON) python3.12 $(PYENV_ROOT)/shims/python3.12 \
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install run test lint format check pytest clean
+.PHONY: help install run test lint format check pytest clean serve
 
 help:
 	@echo "make run      serve the demo site on http://$(HOST):$(PORT)/ (PORT=... to change)"
@@ -34,6 +34,7 @@ help:
 	@echo "make check    manage.py check and makemigrations --check"
 	@echo "make pytest   the test suite only (PYTEST_ARGS=... to pass options)"
 	@echo "make clean    remove .venv and caches (db.sqlite3 and media/ stay)"
+	@echo "make serve    production-like: gunicorn + whitenoise, DATABASE_URL/CACHE_URL as set"
 
 $(PY):
 	@py=""; \
@@ -97,6 +98,26 @@ pytest: install
 		*) echo "DATABASE_URL does not name PostgreSQL: no PostgreSQL run." ;; \
 	esac; \
 	exit $$status
+
+# A production-like server on http://$(HOST):$(PORT)/: config.settings_production (DEBUG off),
+# gunicorn (config/gunicorn.py; WEB_CONCURRENCY workers, default 2), whitenoise serving the
+# collected, hashed, compressed static files with far-future caching. DATABASE_URL and CACHE_URL
+# choose the database and cache, as in production. The secret key is made once, into
+# var/secret_key (gitignored), unless SECRET_KEY is set. This serves plain http on loopback, so
+# the https-only settings are turned off: SECURE_SSL_REDIRECT would send every request to an
+# https:// that nothing serves, secure cookies never come back over http (no admin login: the
+# CSRF cookie is missing), and HSTS, should a local TLS proxy ever front this server, would pin
+# https on localhost, every port of it, for a year.
+serve: install
+	@mkdir -p var
+	@test -s var/secret_key || $(PY) -c 'import secrets; print(secrets.token_urlsafe(64))' > var/secret_key
+	export DJANGO_SETTINGS_MODULE=config.settings_production \
+		SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" \
+		SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0 \
+		HOST=$(HOST) PORT=$(PORT) && \
+	$(MANAGE) migrate --noinput && \
+	$(MANAGE) collectstatic --noinput --verbosity 0 && \
+	exec $(BIN)/gunicorn --config config/gunicorn.py config.wsgi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info staticfiles
