@@ -1,19 +1,41 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from core.auth import ThrottledAdminAuthenticationForm
 from core.views import healthz
+from films.sitemaps import FilmSitemap, FranchiseSitemap, PersonSitemap
+from reviews.sitemaps import AuthorSitemap, ReviewSitemap, SectionSitemap, TagSitemap
+from soundtracks.sitemaps import SoundtrackSitemap
 
 admin.site.site_header = "Cuesheet editors"
 admin.site.site_title = "Cuesheet admin"
 admin.site.index_title = "Catalogue and reviews"
 admin.site.login_form = ThrottledAdminAuthenticationForm
 
+sitemaps = {
+    "sections": SectionSitemap,
+    "reviews": ReviewSitemap,
+    "films": FilmSitemap,
+    "soundtracks": SoundtrackSitemap,
+    "people": PersonSitemap,
+    "franchises": FranchiseSitemap,
+    "tags": TagSitemap,
+    "authors": AuthorSitemap,
+}
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
     path("", include("films.urls")),
     path("", include("soundtracks.urls")),
     path("", include("reviews.urls")),

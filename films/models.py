@@ -72,6 +72,12 @@ class FilmQuerySet(models.QuerySet):
             models.Prefetch("credits", queryset=Credit.objects.select_related("person"))
         )
 
+    def in_franchise_order(self):
+        """Its place in the franchise where given, then release date."""
+        return self.order_by(
+            models.F("franchise_order").asc(nulls_last=True), "release_date", "title"
+        )
+
 
 class FilmManager(SlugNaturalKeyManager.from_queryset(FilmQuerySet)):
     pass

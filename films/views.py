@@ -1,19 +1,161 @@
+"""The catalogue's pages. Reviews and soundtracks sit above this app and are never imported here:
+their rows arrive through the relations they declare (``film.reviews``, ``"soundtracks"``), and
+``film.reviews.published()`` is their manager's one visibility rule."""
+
+from django.db.models import Prefetch
+from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
-from films.models import Film, Franchise, Person
+from core import seo
+from core.pages import PageMixin
+from films.models import Credit, Film, Franchise, Person
+
+# How the film page heads each role's credits; the cast has its own table.
+FILM_CREDIT_HEADINGS = {
+    Credit.Role.DIRECTOR: "Directed by",
+    Credit.Role.PRODUCER: "Produced by",
+    Credit.Role.SCREENPLAY: "Screenplay by",
+    Credit.Role.STORY: "Story by",
+    Credit.Role.COMPOSER: "Music by",
+}
 
 
-class FilmListView(ListView):
-    model = Film
+def group_by_role(credits, headings=None):
+    """``[(heading, [credit, ...]), ...]`` in the order of ``Credit.Role``, keeping each role's
+    credits in the order given. Roles missing from ``headings`` are left out when it is given."""
+    grouped = {role: [] for role in Credit.Role if headings is None or role in headings}
+    for credit in credits:
+        if credit.role in grouped:
+            grouped[credit.role].append(credit)
+    return [
+        ((headings or {}).get(role, role.label), items) for role, items in grouped.items() if items
+    ]
 
 
-class FilmDetailView(DetailView):
-    model = Film
+class FilmListView(PageMixin, ListView):
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Film.objects.with_credits()
+
+    def get_meta(self):
+        return {
+            "title": "Films",
+            "description": "The films Cuesheet covers, with their directors, composers and "
+            "soundtracks.",
+        }
+
+    def get_breadcrumbs(self):
+        return [("Films", reverse("films:film_list"))]
 
 
-class PersonDetailView(DetailView):
-    model = Person
+class FilmDetailView(PageMixin, DetailView):
+    def get_queryset(self):
+        return Film.objects.with_credits().prefetch_related("soundtracks")
+
+    def get_context_data(self, **kwargs):
+        film = self.object
+        context = {
+            "credit_groups": group_by_role(film.credits.all(), FILM_CREDIT_HEADINGS),
+            "reviews": film.reviews.published().for_listing(),
+            "mentions": film.mentioned_in_reviews.published().for_listing(),
+        }
+        if film.franchise:
+            films = list(film.franchise.films.in_franchise_order())
+            place = films.index(film)
+            context["franchise_films"] = films
+            context["franchise_place"] = place + 1
+            context["previous_film"] = films[place - 1] if place > 0 else None
+            context["next_film"] = films[place + 1] if place + 1 < len(films) else None
+        return super().get_context_data(**context, **kwargs)
+
+    def get_meta(self):
+        film = self.object
+        directors = ", ".join(person.name for person in film.directors)
+        composers = ", ".join(person.name for person in film.composers)
+        facts = str(film)
+        if directors:
+            facts += f", directed by {directors}"
+        if composers:
+            facts += f", music by {composers}"
+        return {
+            "title": str(film),
+            "description": seo.describe(
+                f"{facts}: credits, cast, soundtracks and reviews on Cuesheet."
+            ),
+            "og_type": "video.movie",
+        }
+
+    def get_breadcrumbs(self):
+        return [
+            ("Films", reverse("films:film_list")),
+            (str(self.object), self.object.get_absolute_url()),
+        ]
+
+    def get_structured_data(self):
+        return [seo.movie(self.request, self.object)]
 
 
-class FranchiseDetailView(DetailView):
-    model = Franchise
+class PersonDetailView(PageMixin, DetailView):
+    def get_queryset(self):
+        credits = Credit.objects.select_related("film__franchise").order_by(
+            "film__release_date", "billing_order"
+        )
+        # A member's page follows each group to its films and albums.
+        groups = Person.objects.prefetch_related(
+            Prefetch("credits", queryset=credits), "albums__film"
+        )
+        return Person.objects.prefetch_related(
+            Prefetch("credits", queryset=credits),
+            "albums__film",
+            "members",
+            Prefetch("groups", queryset=groups),
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            credit_groups=group_by_role(self.object.credits.all()), **kwargs
+        )
+
+    def get_meta(self):
+        person = self.object
+        return {
+            "title": person.name,
+            "description": seo.describe(
+                person.bio,
+                f"{person.name}: film credits and soundtrack albums on Cuesheet.",
+            ),
+            "og_type": "profile",
+        }
+
+    def get_breadcrumbs(self):
+        return [(self.object.name, self.object.get_absolute_url())]
+
+    def get_structured_data(self):
+        return [seo.person(self.request, self.object)]
+
+
+class FranchiseDetailView(PageMixin, DetailView):
+    def get_queryset(self):
+        composers = Credit.objects.filter(role=Credit.Role.COMPOSER).select_related("person")
+        films = Film.objects.in_franchise_order().prefetch_related(
+            Prefetch("credits", queryset=composers, to_attr="composer_credits"),
+            "soundtracks__artists",
+        )
+        return Franchise.objects.prefetch_related(Prefetch("films", queryset=films))
+
+    def get_meta(self):
+        franchise = self.object
+        return {
+            "title": f"{franchise.name}: the films and their music",
+            "description": seo.describe(
+                franchise.description,
+                f"The {franchise.name} films in order, with their scores and composers.",
+            ),
+        }
+
+    def get_breadcrumbs(self):
+        return [
+            ("Films", reverse("films:film_list")),
+            (self.object.name, self.object.get_absolute_url()),
+        ]

@@ -16,6 +16,16 @@ class SoundtrackQuerySet(models.QuerySet):
             models.Prefetch("tracks", queryset=Track.objects.prefetch_related("notes")),
         )
 
+    def with_running_time(self):
+        """Annotate ``track_count``, ``vocal_track_count``, ``timed_track_count`` (tracks with a
+        duration) and ``running_time``, their total in seconds."""
+        return self.annotate(
+            track_count=models.Count("tracks"),
+            vocal_track_count=models.Count("tracks", filter=Q(tracks__is_vocal=True)),
+            timed_track_count=models.Count("tracks__duration"),
+            running_time=models.Sum("tracks__duration"),
+        )
+
 
 class SoundtrackManager(SlugNaturalKeyManager.from_queryset(SoundtrackQuerySet)):
     pass

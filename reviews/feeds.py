@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+
+from reviews.models import Review
+
+FEED_LENGTH = 20
+
+
+class LatestReviewsFeed(Feed):
+    title = f"{settings.SITE_NAME}: latest reviews"
+    link = reverse_lazy("reviews:review_list")
+    description = "New reviews of film scores and soundtracks on Cuesheet."
+
+    def items(self):
+        return Review.objects.published().for_listing()[:FEED_LENGTH]
+
+    def item_title(self, review):
+        return review.headline
+
+    def item_description(self, review):
+        return review.dek
+
+    def item_author_name(self, review):
+        return ", ".join(author.name for author in review.authors.all())
+
+    def item_pubdate(self, review):
+        return review.first_published_at or review.publish_at
+
+    def item_updateddate(self, review):
+        return review.updated_at
+
+    def item_categories(self, review):
+        return [review.film.title] if review.film else []
+
+
+class LatestReviewsAtomFeed(LatestReviewsFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestReviewsFeed.description

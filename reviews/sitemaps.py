@@ -1,0 +1,35 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from reviews.models import Author, Review, Tag
+
+
+class ReviewSitemap(Sitemap):
+    def items(self):
+        return Review.objects.published().order_by("pk")
+
+    def lastmod(self, review):
+        return review.updated_at
+
+
+class TagSitemap(Sitemap):
+    """Only tags and bylines with a published review have a page."""
+
+    def items(self):
+        return Tag.objects.filter(pk__in=Review.objects.published().values("tags")).order_by("pk")
+
+
+class AuthorSitemap(Sitemap):
+    def items(self):
+        visible = Review.objects.published().values("authors")
+        return Author.objects.filter(pk__in=visible).order_by("pk")
+
+
+class SectionSitemap(Sitemap):
+    """The front page and the indexes."""
+
+    def items(self):
+        return ["reviews:home", "reviews:review_list", "films:film_list"]
+
+    def location(self, name):
+        return reverse(name)

@@ -1,0 +1,622 @@
+"""The reader site: every page type with the Tron demo content, visibility, and query counts."""
+
+import datetime
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from films.models import Credit
+from reviews.models import Review
+from tests.factories import (
+    AuthorFactory,
+    CreditFactory,
+    FilmFactory,
+    FranchiseFactory,
+    PersonFactory,
+    ReviewFactory,
+    SoundtrackFactory,
+    TagFactory,
+    TrackFactory,
+    TrackNoteFactory,
+)
+
+ARTICLE = Path(__file__).parent / "data" / "tron-ares-score-review.txt"
+REVIEW_SLUG = "tron-ares-nine-inch-nails-score-review"
+REVIEW_URL = f"/reviews/{REVIEW_SLUG}/"
+
+TRON_PAGES = {
+    "home": "/",
+    "review archive": "/reviews/",
+    "review": REVIEW_URL,
+    "film list": "/films/",
+    "film": "/films/tron-ares/",
+    "film without a review of its own": "/films/tron/",
+    "soundtrack": "/soundtracks/tron-ares-soundtrack/",
+    "person": "/people/trent-reznor/",
+    "group": "/people/nine-inch-nails/",
+    "franchise": "/franchises/tron/",
+    "search": "/search/?q=tron",
+    "search in one kind": "/search/?q=tron&kind=tracks",
+    "empty search": "/search/",
+    "tag": "/tags/tron/",
+    "author": "/authors/cuesheet-staff/",
+}
+
+
+class Page(HTMLParser):
+    """The bits of a page the tests read: text by element class, links, ids, head metadata."""
+
+    VOID = {"meta", "link", "br", "hr", "img", "input"}
+    BLOCKS = {"p", "div", "li", "dt", "dd", "h1", "h2", "h3", "td", "th", "section", "header"}
+
+    def __init__(self, html):
+        super().__init__(convert_charrefs=True)
+        self.stack = []
+        self.text = {}  # class name -> text inside elements of that class
+        self.headings = []
+        self.links = []  # (href, text)
+        self.ids = {}
+        self.meta = {}
+        self.head_links = []
+        self.title = ""
+        self.json_ld = []
+        self._link = None
+        self._heading = None
+        self._script = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "meta":
+            self.meta[attrs.get("name") or attrs.get("property")] = attrs.get("content")
+        elif tag == "link":
+            self.head_links.append(attrs)
+        elif tag == "a":
+            self._link = [attrs.get("href"), ""]
+        elif tag in {"h1", "h2", "h3"}:
+            self._heading = [tag, ""]
+        elif tag == "script":
+            self._script = [attrs.get("type"), ""]
+        if "id" in attrs:
+            self.ids[attrs["id"]] = len(self.stack)
+        if tag in self.BLOCKS:
+            self.handle_data(" ")
+        if tag not in self.VOID:
+            self.stack.append((tag, (attrs.get("class") or "").split(), attrs.get("id")))
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID:
+            return
+        if tag in self.BLOCKS:
+            self.handle_data(" ")
+        if tag == "a" and self._link:
+            self.links.append(tuple(self._link))
+            self._link = None
+        elif tag in {"h1", "h2", "h3"} and self._heading:
+            self.headings.append((self._heading[0], " ".join(self._heading[1].split())))
+            self._heading = None
+        elif tag == "script" and self._script:
+            if self._script[0] == "application/ld+json":
+                self.json_ld.append(json.loads(self._script[1]))
+            self._script = None
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if self._script:
+            self._script[1] += data
+            return
+        if self.stack and self.stack[-1][0] == "title":
+            self.title += data
+        if self._link:
+            self._link[1] += data
+        if self._heading:
+            self._heading[1] += data
+        for _, classes, element_id in self.stack:
+            for name in [*classes, f"#{element_id}"]:
+                self.text[name] = self.text.get(name, "") + data
+
+    def text_of(self, name):
+        return " ".join(self.text.get(name, "").split())
+
+
+def page(response):
+    assert response.status_code == 200
+    return Page(response.content.decode())
+
+
+def seed_article():
+    prose, infobox = ARTICLE.read_text(encoding="utf-8").split("\n\n", 1)
+    return prose.splitlines(), infobox.splitlines()
+
+
+@pytest.fixture
+def tron(db):
+    call_command("loaddata", "tron", verbosity=0)
+
+
+# The seed review, faithfully
+
+
+def test_review_page_carries_every_paragraph_and_subhead_of_the_article(client, tron):
+    prose, _ = seed_article()
+    html = page(client.get(REVIEW_URL))
+    body = html.text_of("prose")
+    body_subheads = {text for level, text in html.headings if level == "h2"}
+
+    for line in prose:
+        assert " ".join(line.split()) in body, line
+    # The three short lines without a full stop are the subheads, as <h2>.
+    subheads = [line for line in prose if not line.rstrip().endswith((".", "?", "!"))]
+    assert len(subheads) == 3
+    assert set(subheads) <= body_subheads
+
+
+def test_review_infobox_lists_the_articles_facts_in_its_order(client, tron):
+    _, infobox = seed_article()
+    expected = [line.removeprefix("- ") for line in infobox if line.strip() not in {"", "-"}]
+
+    html = page(client.get(REVIEW_URL))
+
+    # Release Date, October 10, 2025, Runtime, 119 minutes, Director, …, Producers, five names.
+    assert html.text_of("infobox").endswith(" ".join(expected))
+    assert (
+        expected[-1] == "Jared Leto, Jeffrey Silver, Sean Bailey, Steven Lisberger, Emma Ludbrook"
+    )
+
+
+def test_review_infobox_names_link_to_their_people(client, tron):
+    html = page(client.get(REVIEW_URL))
+    links = {text: href for href, text in html.links}
+
+    assert links["Joachim Rønning"] == "/people/joachim-ronning/"
+    assert links["Jared Leto"] == "/people/jared-leto/"
+    assert links["Emma Ludbrook"] == "/people/emma-ludbrook/"
+
+
+def test_review_track_mentions_link_to_the_tracks_on_the_soundtrack_page(client, tron):
+    review_links = {text: href for href, text in page(client.get(REVIEW_URL)).links}
+    soundtrack = page(client.get("/soundtracks/tron-ares-soundtrack/"))
+
+    for title, anchor in [
+        ("Init", "track-1-1"),
+        ("I Know You Can Feel It", "track-1-7"),
+        ("Who Wants to Live Forever?", "track-1-12"),
+    ]:
+        assert review_links[title] == f"/soundtracks/tron-ares-soundtrack/#{anchor}"
+        assert anchor in soundtrack.ids
+        assert soundtrack.text_of(f"#{anchor}").startswith(f"Track {anchor.rsplit('-', 1)[1]}")
+        assert title in soundtrack.text_of(f"#{anchor}")
+
+
+def test_review_page_names_its_byline_date_film_and_soundtracks(client, tron):
+    html = page(client.get(REVIEW_URL))
+    hrefs = {href for href, _ in html.links}
+
+    assert "By Cuesheet Staff · October 14, 2025" in html.text_of("meta")
+    assert "Updated" not in html.text_of("meta")
+    assert {
+        "/authors/cuesheet-staff/",
+        "/films/tron-ares/",
+        "/soundtracks/tron-ares-soundtrack/",
+        "/soundtracks/tron-legacy-soundtrack/",
+        "/soundtracks/tron-soundtrack/",
+        "/films/tron/",
+        "/tags/tron/",
+    } <= hrefs
+
+
+def test_review_shows_updated_when_the_review_says_it_was(client, db, monkeypatch):
+    review = ReviewFactory(publish_at=timezone.now() - datetime.timedelta(days=10))
+    edited = timezone.now() - datetime.timedelta(days=3)
+    # What counts as a material edit is the workflow's rule; the page asks Review.updated_on.
+    monkeypatch.setattr(Review, "updated_on", property(lambda review: edited))
+
+    meta = page(client.get(review.get_absolute_url())).text_of("meta")
+
+    assert f"Updated {edited:%B} {edited.day}, {edited.year}" in meta
+
+
+def test_soundtrack_page_lists_tracks_with_durations_vocals_notes_and_citations(client, tron):
+    ares = page(client.get("/soundtracks/tron-ares-soundtrack/"))
+    carlos = page(client.get("/soundtracks/tron-soundtrack/"))
+
+    assert "24, 4 with vocals" in ares.text_of("facts")
+    assert "not yet verified" in ares.text_of("facts")
+    # Vocal tracks say so in words, not only with a glyph.
+    assert "Vocal" in ares.text_of("#track-1-3")
+    assert "Vocal" not in ares.text_of("#track-1-1")
+    assert "Opening credits" in ares.text_of("#track-1-1")
+    assert "Cited in Whatever You Make of" in ares.text_of("#track-1-1")
+    assert "Cited in" not in ares.text_of("#track-1-2")
+    # Carlos's album: 21 timed tracks adding up to 57:47, each m:ss.
+    assert "57:47" in carlos.text_of("facts")
+    assert carlos.text_of("#track-1-2").endswith("Only Solutions (Journey) Vocal 3:15")
+
+
+def test_person_page_follows_a_member_through_the_group_to_its_films(client, tron):
+    html = page(client.get("/people/trent-reznor/"))
+    hrefs = {href for href, _ in html.links}
+
+    assert "/people/nine-inch-nails/" in hrefs
+    assert "/films/tron-ares/" in hrefs
+    assert "/soundtracks/tron-ares-soundtrack/" in hrefs
+
+
+def test_group_page_lists_its_members_and_credits(client, tron):
+    html = page(client.get("/people/nine-inch-nails/"))
+    hrefs = {href for href, _ in html.links}
+
+    assert {"/people/trent-reznor/", "/people/atticus-ross/", "/franchises/tron/"} <= hrefs
+    assert ("h2", "Composer") in html.headings
+
+
+def test_franchise_page_orders_films_and_their_composers(client, tron):
+    html = page(client.get("/franchises/tron/"))
+
+    films = [text for level, text in html.headings if level == "h2"]
+    assert films == ["Tron 1982", "Tron: Legacy 2010", "Tron: Ares 2025"]
+    assert re.search(
+        r"Wendy Carlos\W+then Daft Punk\W+then Nine Inch Nails", html.text_of("sound-line")
+    )
+
+
+def test_film_page_groups_credits_by_role_in_billing_order(client, tron):
+    html = page(client.get("/films/tron-ares/"))
+    credits = html.text_of("credits")
+
+    assert "Directed by Joachim Rønning" in credits
+    assert (
+        "Produced by Jared Leto, Jeffrey Silver, Sean Bailey, Steven Lisberger, Emma Ludbrook"
+        in credits
+    )
+    assert "Jared Leto Ares" in html.text_of("cast")
+    assert "Previous film Tron: Legacy (2010)" in html.text_of("franchise-nav")
+    assert "Next film" not in html.text_of("franchise-nav")
+
+
+@pytest.mark.parametrize("path", TRON_PAGES.values(), ids=TRON_PAGES.keys())
+def test_page_renders_with_title_description_canonical_and_structured_data(client, tron, path):
+    html = page(client.get(path))
+
+    assert html.title.endswith(" · Cuesheet")
+    assert html.meta["description"]
+    assert html.meta["og:title"]
+    assert html.meta["og:description"]
+    canonical = [link["href"] for link in html.head_links if link.get("rel") == "canonical"]
+    assert canonical
+    assert canonical[0].startswith("http://testserver/")
+    assert html.json_ld
+    assert [level for level, _ in html.headings].count("h1") == 1
+
+
+def test_every_page_has_its_own_title(client, tron):
+    titles = [page(client.get(path)).title for path in TRON_PAGES.values()]
+
+    assert len(set(titles)) == len(titles)
+
+
+@pytest.mark.parametrize(
+    ("path", "types"),
+    [
+        (REVIEW_URL, {"Review", "BreadcrumbList"}),
+        ("/films/tron-ares/", {"Movie", "BreadcrumbList"}),
+        ("/soundtracks/tron-ares-soundtrack/", {"MusicAlbum", "BreadcrumbList"}),
+        ("/people/trent-reznor/", {"Person", "BreadcrumbList"}),
+        ("/people/nine-inch-nails/", {"MusicGroup", "BreadcrumbList"}),
+        ("/", {"WebSite"}),
+    ],
+)
+def test_structured_data_describes_the_page(client, tron, path, types):
+    data = page(client.get(path)).json_ld
+
+    assert {item["@type"] for item in data} == types
+
+
+def test_album_structured_data_lists_every_track_as_a_recording(client, tron):
+    album = next(
+        item
+        for item in page(client.get("/soundtracks/tron-soundtrack/")).json_ld
+        if item["@type"] == "MusicAlbum"
+    )
+
+    assert album["numTracks"] == 21 == len(album["track"])
+    assert album["track"][1] == {
+        "@type": "MusicRecording",
+        "name": "Only Solutions",
+        "position": 2,
+        "duration": "PT3M15S",
+        "url": "http://testserver/soundtracks/tron-soundtrack/#track-1-2",
+    }
+
+
+def test_structured_data_cannot_close_its_script_element(client, db):
+    review = ReviewFactory(headline="</script><script>alert(1)</script>")
+
+    content = client.get(review.get_absolute_url()).content.decode()
+
+    assert "<script>alert(1)" not in content
+    assert "\\u003C/script\\u003E" in content
+
+
+def test_hostile_body_renders_inert_on_the_page(client, db):
+    review = ReviewFactory(
+        body='<script>alert(1)</script> <img src=x onerror="alert(2)"> [x](javascript:alert(3))'
+    )
+
+    content = client.get(review.get_absolute_url()).content.decode()
+
+    assert "alert(" not in content
+    assert "onerror" not in content
+
+
+def test_feeds_list_the_published_review(client, tron):
+    for path in ["/reviews/feed/", "/reviews/feed/atom/"]:
+        content = client.get(path).content.decode()
+        assert f"http://testserver{REVIEW_URL}" in content
+
+
+def test_sitemap_lists_every_kind_of_public_page(client, tron):
+    content = client.get("/sitemap.xml").content.decode()
+
+    for path in [
+        REVIEW_URL,
+        "/films/tron/",
+        "/soundtracks/tron-ares-soundtrack/",
+        "/people/trent-reznor/",
+        "/franchises/tron/",
+        "/tags/tron/",
+        "/authors/cuesheet-staff/",
+        "/films/",
+    ]:
+        assert f"<loc>http://testserver{path}</loc>" in content
+
+
+def test_robots_txt_points_at_the_sitemap(client, db):
+    response = client.get("/robots.txt")
+
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+
+
+def test_not_found_page_is_the_sites_own(client, db):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert "Page not found · Cuesheet" in response.content.decode()
+
+
+# What readers never see
+
+
+UNKNOWN = [
+    "/reviews/no-such-review/",
+    "/films/no-such-film/",
+    "/soundtracks/no-such-album/",
+    "/people/no-such-person/",
+    "/franchises/no-such-franchise/",
+    "/tags/no-such-tag/",
+    "/authors/no-such-author/",
+    "/reviews/?page=99",
+]
+
+
+@pytest.mark.parametrize("path", UNKNOWN)
+def test_unknown_content_is_404(client, tron, path):
+    assert client.get(path).status_code == 404
+
+
+HIDDEN = {
+    "draft": {"status": Review.Status.DRAFT, "publish_at": None},
+    "in review": {"status": Review.Status.IN_REVIEW, "publish_at": None},
+    "withdrawn": {"status": Review.Status.WITHDRAWN},
+    "scheduled": {"publish_at": timezone.now() + datetime.timedelta(days=2)},
+}
+
+
+@pytest.fixture(params=HIDDEN.values(), ids=HIDDEN.keys())
+def hidden_review(request, db):
+    """A review readers must not see, with its own tag and byline and citing a track."""
+    track = TrackFactory(title="Hidden Cue")
+    review = ReviewFactory(
+        headline="Secret Grid Sequel",
+        slug="secret-grid-sequel",
+        body=f"Hear [it](track:{track.soundtrack.slug}/{track.position}) leak.",
+        film=track.soundtrack.film,
+        authors=[AuthorFactory(slug="secret-writer")],
+        **request.param,
+    )
+    review.tags.add(TagFactory(slug="secret-tag"))
+    review.soundtracks.add(track.soundtrack)
+    return review
+
+
+@pytest.mark.parametrize(
+    "path", ["/reviews/secret-grid-sequel/", "/tags/secret-tag/", "/authors/secret-writer/"]
+)
+def test_hidden_review_and_what_only_it_carries_are_404(client, hidden_review, path):
+    assert client.get(path).status_code == 404
+
+
+def test_hidden_review_is_on_no_list_feed_search_or_catalogue_page(client, hidden_review):
+    soundtrack = hidden_review.soundtracks.get()
+    paths = [
+        "/",
+        "/reviews/",
+        "/reviews/feed/",
+        "/reviews/feed/atom/",
+        "/sitemap.xml",
+        "/search/?q=secret",
+        "/search/?q=secret&kind=reviews",
+        hidden_review.film.get_absolute_url(),
+        soundtrack.get_absolute_url(),
+    ]
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "Secret Grid Sequel" not in response.content.decode(), path
+        assert "secret-grid-sequel" not in response.content.decode(), path
+
+
+# Query counts: the same however much there is to show
+
+
+def make_reviews(count, **kwargs):
+    author = AuthorFactory()
+    return [ReviewFactory(authors=[author, AuthorFactory()], **kwargs) for _ in range(count)]
+
+
+def build_review_page(size):
+    franchise = FranchiseFactory()
+    film = FilmFactory(franchise=franchise)
+    for _ in range(size):
+        CreditFactory(film=film, role=Credit.Role.PRODUCER)
+    CreditFactory(film=film, role=Credit.Role.DIRECTOR)
+    review = ReviewFactory(film=film, authors=[AuthorFactory() for _ in range(max(1, size // 10))])
+    review.tags.set([TagFactory() for _ in range(max(1, size // 10))])
+    review.soundtracks.set([SoundtrackFactory(film=film) for _ in range(max(1, size // 10))])
+    review.other_films.set([FilmFactory() for _ in range(max(1, size // 10))])
+    make_reviews(size, film=FilmFactory(franchise=franchise))
+    return review.get_absolute_url()
+
+
+def build_film_page(size):
+    franchise = FranchiseFactory()
+    film = FilmFactory(franchise=franchise)
+    for _ in range(size):
+        CreditFactory(film=film, role=Credit.Role.PRODUCER)
+        CreditFactory(film=film, role=Credit.Role.CAST, character="Someone")
+    for _ in range(max(1, size // 10)):
+        FilmFactory(franchise=franchise)
+        SoundtrackFactory(film=film)
+    make_reviews(size, film=film)
+    for review in make_reviews(size):
+        review.other_films.add(film)
+    return film.get_absolute_url()
+
+
+def build_soundtrack_page(size):
+    soundtrack = SoundtrackFactory()
+    soundtrack.artists.set([PersonFactory() for _ in range(max(1, size // 10))])
+    tracks = [TrackFactory(soundtrack=soundtrack, is_vocal=n % 4 == 0) for n in range(size)]
+    for track in tracks:
+        TrackNoteFactory(track=track)
+    citations = " ".join(f"[t](track:{soundtrack.slug}/{track.position})" for track in tracks)
+    for review in make_reviews(max(1, size // 10), body=citations):
+        review.soundtracks.add(soundtrack)
+    return soundtrack.get_absolute_url()
+
+
+def build_member_page(size):
+    person = PersonFactory()
+    for _ in range(max(1, size // 10)):
+        group = PersonFactory(is_group=True)
+        group.members.add(person)
+        CreditFactory(person=group, role=Credit.Role.COMPOSER)
+        SoundtrackFactory().artists.add(group)
+    for _ in range(size):
+        CreditFactory(person=person, role=Credit.Role.CAST, film=FilmFactory(franchise=None))
+        SoundtrackFactory().artists.add(person)
+    return person.get_absolute_url()
+
+
+def build_group_page(size):
+    group = PersonFactory(is_group=True)
+    group.members.set([PersonFactory() for _ in range(size)])
+    for _ in range(size):
+        CreditFactory(person=group, role=Credit.Role.COMPOSER)
+        SoundtrackFactory().artists.add(group)
+    return group.get_absolute_url()
+
+
+def build_franchise_page(size):
+    franchise = FranchiseFactory()
+    for order in range(size):
+        film = FilmFactory(franchise=franchise, franchise_order=order + 1)
+        CreditFactory(film=film, role=Credit.Role.COMPOSER)
+        SoundtrackFactory(film=film).artists.add(PersonFactory())
+    return franchise.get_absolute_url()
+
+
+def build_film_list(size):
+    for _ in range(size):
+        film = FilmFactory(franchise=FranchiseFactory())
+        CreditFactory(film=film, role=Credit.Role.DIRECTOR)
+        CreditFactory(film=film, role=Credit.Role.COMPOSER)
+    return "/films/"
+
+
+def build_home(size):
+    for review in make_reviews(size):
+        review.soundtracks.add(SoundtrackFactory(film=review.film))
+    return "/"
+
+
+def build_archive(size):
+    make_reviews(size)
+    return "/reviews/"
+
+
+def build_tag_page(size):
+    tag = TagFactory()
+    for review in make_reviews(size):
+        review.tags.add(tag)
+    return tag.get_absolute_url()
+
+
+def build_author_page(size):
+    author = AuthorFactory()
+    for _ in range(size):
+        ReviewFactory(authors=[author])
+    return author.get_absolute_url()
+
+
+def build_search(size, kind=""):
+    for n in range(size):
+        film = FilmFactory(title=f"Grid {n}")
+        PersonFactory(name=f"Grid Person {n}")
+        TrackFactory(title=f"Grid Track {n}")
+        ReviewFactory(headline=f"Grid Review {n}", film=film)
+    return f"/search/?q=grid&kind={kind}"
+
+
+# page type: (builder, small size, large size, queries)
+QUERY_COUNTS = {
+    "home": (build_home, 1, 30, 3),
+    "review archive": (build_archive, 1, 30, 3),
+    "review": (build_review_page, 2, 40, 8),
+    "tag": (build_tag_page, 1, 30, 4),
+    "author": (build_author_page, 1, 30, 4),
+    "film list": (build_film_list, 2, 60, 3),
+    "film": (build_film_page, 2, 40, 8),
+    "soundtrack": (build_soundtrack_page, 3, 60, 7),
+    "person (a member of groups)": (build_member_page, 2, 40, 9),
+    "person (a group)": (build_group_page, 2, 40, 6),
+    "franchise": (build_franchise_page, 2, 12, 5),
+    "search": (build_search, 1, 30, 9),
+    "search in one kind": (lambda size: build_search(size, "reviews"), 1, 30, 3),
+    "feed": (lambda size: build_archive(size) and "/reviews/feed/", 1, 30, 2),
+}
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+@pytest.mark.parametrize(
+    ("builder", "small", "large", "queries"), QUERY_COUNTS.values(), ids=QUERY_COUNTS.keys()
+)
+def test_page_query_count_does_not_grow_with_its_content(
+    client, db, django_assert_num_queries, builder, small, large, queries, size
+):
+    path = builder(small if size == "small" else large)
+
+    with django_assert_num_queries(queries):
+        response = client.get(path)
+
+    assert response.status_code == 200
+    # The large page really shows more than the small one fits on a handful of rows.
+    assert re.search(rb"<main", response.content) or path.endswith("/feed/")
