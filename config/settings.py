@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "reversion",
     "crispy_forms",
     "crispy_bootstrap5",
     "core",

@@ -1,0 +1,241 @@
+"""Admin plumbing the content apps share for editorial work: audit stamps, revisions, locking.
+
+``AuditedAdminMixin`` stamps who created and last changed a row and shows it. ``RevisionBlockMixin``
+records every admin save (forms, inlines, actions) in a revision with its user and change
+message. ``RevisionHistoryMixin`` adds the history of revisions, a readable comparison of any two
+and a revert (itself a new revision). Forms built on ``core.locking.OptimisticLockForm`` get
+their hidden version field placed in the form.
+"""
+
+from contextlib import contextmanager
+
+import reversion
+from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from core.locking import LOCK_FIELD
+from core.revisions import RevertError, compare, revert, versions_of
+
+AUDIT_FIELDS = ("created_by", "created_at", "updated_by", "updated_at")
+
+
+def stamp(obj, user):
+    """Record ``user`` as the creator of a new row and the last to change any row."""
+    if obj.pk is None and hasattr(obj, "created_by_id"):
+        obj.created_by = user
+    if hasattr(obj, "updated_by_id"):
+        obj.updated_by = user
+
+
+def _with_lock_field(fieldsets, form):
+    if LOCK_FIELD not in getattr(form, "declared_fields", {}):
+        return fieldsets
+    if LOCK_FIELD in flatten_fieldsets(fieldsets):
+        return fieldsets
+    (name, options), *rest = fieldsets
+    return [(name, {**options, "fields": (*options["fields"], LOCK_FIELD)}), *rest]
+
+
+class LockedInlineMixin:
+    """For inlines whose form is an ``OptimisticLockForm``: carry the hidden version field."""
+
+    def get_fieldsets(self, request, obj=None):
+        return _with_lock_field(list(super().get_fieldsets(request, obj)), self.form)
+
+
+class AuditedAdminMixin:
+    audit_fields = AUDIT_FIELDS
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return readonly + tuple(name for name in self.audit_fields if name not in readonly)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = _with_lock_field(list(super().get_fieldsets(request, obj)), self.form)
+        shown = flatten_fieldsets(fieldsets)
+        record = tuple(name for name in self.audit_fields if name not in shown)
+        if record:
+            fieldsets.append(("Record", {"fields": record, "classes": ("collapse",)}))
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        stamp(obj, request.user)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            if inline_form.has_changed():
+                stamp(inline_form.instance, request.user)
+        super().save_formset(request, form, formset, change)
+
+
+class RevisionBlockMixin:
+    """Every save through this admin, inlines and actions included, lands in one revision."""
+
+    @contextmanager
+    def revision(self, request):
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            yield
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with self.revision(request):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        with self.revision(request):
+            return super().changelist_view(request, extra_context)
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        if reversion.is_active():
+            reversion.set_comment(entry.get_change_message() or "Created.")
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        if reversion.is_active():
+            reversion.set_comment(entry.get_change_message() or "Saved with no changes.")
+        return entry
+
+
+class RevisionHistoryMixin(RevisionBlockMixin):
+    """History of revisions, a comparison of any two, and revert."""
+
+    #: Fields a revert leaves as they are.
+    revert_keeps = ()
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/history/compare/",
+                view(self.compare_view),
+                name="{}_{}_compare".format(*info),
+            ),
+            path(
+                "<path:object_id>/history/<int:version_id>/revert/",
+                view(self.revert_view),
+                name="{}_{}_revert".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def _url(self, name, *args):
+        info = self.admin_site.name, self.opts.app_label, self.opts.model_name
+        return reverse("{}:{}_{}_{}".format(*info, name), args=args)
+
+    def _object_or_404(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(f"No {self.opts.verbose_name} with this id, or not yours to see.")
+        return obj
+
+    def _context(self, request, obj, title, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "subtitle": str(obj),
+            "opts": self.opts,
+            "object": obj,
+            "app_label": self.opts.app_label,
+            "change_url": self._url("change", quote(obj.pk)),
+            "history_url": self._url("history", quote(obj.pk)),
+            **extra,
+        }
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self._object_or_404(request, object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        versions = list(versions_of(obj))
+        rows = [
+            {
+                "number": number,
+                "version": version,
+                "revert_url": self._url("revert", quote(obj.pk), version.pk),
+            }
+            for number, version in enumerate(versions, start=1)
+        ]
+        rows.reverse()
+        context = self._context(
+            request,
+            obj,
+            f"History of {self.opts.verbose_name} “{obj}”",
+            rows=rows,
+            compare_url=self._url("compare", quote(obj.pk)),
+            can_revert=self.has_change_permission(request, obj),
+            **(extra_context or {}),
+        )
+        return TemplateResponse(request, "admin/revisions/history.html", context)
+
+    def compare_view(self, request, object_id):
+        obj = self._object_or_404(request, object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        versions = versions_of(obj)
+        try:
+            ids = {int(request.GET["a"]), int(request.GET["b"])}
+        except (KeyError, ValueError):
+            return HttpResponseRedirect(self._url("history", quote(obj.pk)))
+        chosen = sorted(versions.filter(pk__in=ids), key=lambda version: version.pk)
+        if len(chosen) != len(ids) or len(chosen) < 2:
+            messages.warning(request, "Choose two different revisions to compare.")
+            return HttpResponseRedirect(self._url("history", quote(obj.pk)))
+        old, new = chosen
+        context = self._context(
+            request,
+            obj,
+            f"Changes to {self.opts.verbose_name} “{obj}”",
+            old=old,
+            new=new,
+            changes=compare(self.model, old, new),
+        )
+        return TemplateResponse(request, "admin/revisions/compare.html", context)
+
+    def revert_view(self, request, object_id, version_id):
+        obj = self._object_or_404(request, object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        version = get_object_or_404(versions_of(obj), pk=version_id)
+        if request.method == "POST":
+            try:
+                changed, warnings = self.revert_object(request, obj, version)
+            except RevertError as error:
+                messages.error(request, str(error))
+                return HttpResponseRedirect(self._url("history", quote(obj.pk)))
+            if changed:
+                messages.success(
+                    request,
+                    f"Restored the revision of {version.revision.date_created:%d %b %Y, %H:%M}; "
+                    "the revert is kept as a new revision.",
+                )
+            else:
+                messages.info(request, "That revision matches what is there now: nothing changed.")
+            for warning in warnings:
+                messages.warning(request, warning)
+            return HttpResponseRedirect(self._url("change", quote(obj.pk)))
+        latest = versions_of(obj).last()
+        context = self._context(
+            request,
+            obj,
+            f"Revert {self.opts.verbose_name} “{obj}”",
+            version=version,
+            changes=compare(self.model, latest, version) if latest != version else [],
+            keeps=[self.opts.get_field(name).verbose_name for name in self.revert_keeps],
+        )
+        return TemplateResponse(request, "admin/revisions/revert.html", context)
+
+    def revert_object(self, request, obj, version):
+        """Restore ``version``; subclasses add what a revert means for their model."""
+        return revert(obj, version, user=request.user, keep=self.revert_keeps)
+
+
+class EditorialAdmin(AuditedAdminMixin, RevisionHistoryMixin, admin.ModelAdmin):
+    """A model editors write: audited, versioned, with history, compare and revert."""

@@ -1,0 +1,301 @@
+"""Revisions of editorial content, kept by django-reversion: what is stored, compared and restored.
+
+A revision stores what an editor can type: the model's editable fields, foreign keys by natural
+key. Derived data (rendered HTML, citations) and bookkeeping (audit stamps, the lock version) is
+left out; the revision itself records who saved and when. A model's versions are found by its
+``uid`` when it has one, never by primary key, so revisions survive ``dumpdata
+--natural-primary`` and ``loaddata`` into an empty database, where primary keys change.
+
+Stored data is read straight from the JSON, not through reversion's deserializer: a tag or a
+film deleted since a revision was saved then shows as "no longer exists" instead of making the
+whole revision unreadable.
+"""
+
+import difflib
+import json
+import re
+from dataclasses import dataclass
+
+import reversion
+from django.db import models, transaction
+from django.db.models.signals import post_save, pre_save
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
+from reversion.models import Version
+
+
+def versioned(model):
+    """Class decorator: keep a revision of ``model`` on every save.
+
+    Saves inside ``reversion.create_revision()`` (the admin, the services) join that revision
+    with its user and comment; any other save (the shell, a script) gets a revision of its own,
+    without a user. Raw saves (``loaddata``) are restorations, not edits, and make none.
+    """
+    fields = [
+        field.name
+        for field in (*model._meta.concrete_fields, *model._meta.many_to_many)
+        if field.editable and not field.primary_key
+    ]
+    has_uid = any(field.name == "uid" for field in model._meta.concrete_fields)
+    reversion.register(
+        model,
+        fields=fields,
+        use_natural_foreign_keys=True,
+        object_id_field="uid" if has_uid else None,
+    )
+    post_save.connect(
+        _revision_outside_a_block,
+        sender=model,
+        dispatch_uid=f"core.revisions.{model._meta.label_lower}",
+    )
+    if has_uid:
+        pre_save.connect(
+            _keep_uid_on_reload,
+            sender=model,
+            dispatch_uid=f"core.revisions.uid.{model._meta.label_lower}",
+        )
+    return model
+
+
+def _keep_uid_on_reload(sender, instance, raw, **kwargs):
+    """``loaddata`` over a row it found by natural key keeps the row's uid, and so its history.
+
+    A fixture without uids would otherwise give the row a fresh one on every load.
+    """
+    if not raw or instance.pk is None:
+        return
+    stored = sender._base_manager.filter(pk=instance.pk).values_list("uid", flat=True).first()
+    if stored is not None:
+        instance.uid = stored
+
+
+def _revision_outside_a_block(sender, instance, raw, **kwargs):
+    if raw or reversion.is_active():
+        return
+    with reversion.create_revision():
+        reversion.add_to_revision(instance)
+
+
+def versions_of(obj):
+    """The object's versions, oldest first, with their revisions' users."""
+    return (
+        Version.objects.get_for_object(obj)
+        .select_related("revision__user")
+        .order_by("revision__date_created", "pk")
+    )
+
+
+def stored_fields(version):
+    """The field values a version stored, as the serializer wrote them (field name → raw)."""
+    data = json.loads(version.serialized_data)[0]
+    return data["fields"]
+
+
+def version_fields(model):
+    """The model's fields that revisions store, in form order."""
+    options = reversion.revisions._get_options(model)
+    return [model._meta.get_field(name) for name in options.fields]
+
+
+# Reading raw values --------------------------------------------------------------------------
+
+
+@dataclass
+class Missing:
+    """A related object a revision names that no longer exists."""
+
+    model: type
+    key: object
+
+    def __str__(self):
+        key = self.key if not isinstance(self.key, list | tuple) else "/".join(map(str, self.key))
+        return f"{self.model._meta.verbose_name} “{key}” (no longer exists)"
+
+
+def _related(model, raw):
+    if raw is None:
+        return None
+    manager = model._default_manager
+    try:
+        if isinstance(raw, list | tuple):
+            return manager.get_by_natural_key(*raw)
+        return manager.get(pk=raw)
+    except model.DoesNotExist:
+        return Missing(model, raw)
+
+
+def python_value(field, raw):
+    """A stored value as the model holds it: objects for relations, ``Missing`` where gone."""
+    if field.many_to_many:
+        return [_related(field.related_model, item) for item in raw or []]
+    if field.is_relation:
+        return _related(field.related_model, raw)
+    return field.to_python(raw)
+
+
+def display_value(field, value):
+    if value is None or value == "":
+        return "—"
+    if field.many_to_many:
+        return ", ".join(str(item) for item in value) or "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(field, models.DateTimeField):
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    return str(value)
+
+
+# Comparing ------------------------------------------------------------------------------------
+
+
+@dataclass
+class FieldChange:
+    label: str
+    html: str
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+# Words with the space after them, so a rewritten phrase reads as one deletion and one insertion.
+_TOKENS = re.compile(r"\s+|\S+\s*")
+
+
+def word_diff(old, new):
+    """Inline HTML: removed words in ``<del>``, added words in ``<ins>``."""
+    a, b = _TOKENS.findall(old), _TOKENS.findall(new)
+    parts = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            parts.append(conditional_escape("".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            parts.append(format_html("<del>{}</del>", "".join(a[i1:i2])))
+        if j2 > j1:
+            parts.append(format_html("<ins>{}</ins>", "".join(b[j1:j2])))
+    return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
+
+
+def paragraph_diff(old, new):
+    """Block HTML: the paragraphs that changed, each with its words marked; the rest counted."""
+    a = [p for p in _PARAGRAPH_BREAK.split(old.strip()) if p] if old else []
+    b = [p for p in _PARAGRAPH_BREAK.split(new.strip()) if p] if new else []
+    blocks = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            count = i2 - i1
+            blocks.append(
+                format_html(
+                    '<p class="diff-same">{} unchanged paragraph{}</p>',
+                    count,
+                    "" if count == 1 else "s",
+                )
+            )
+            continue
+        olds, news = a[i1:i2], b[j1:j2]
+        for index in range(max(len(olds), len(news))):
+            before = olds[index] if index < len(olds) else None
+            after = news[index] if index < len(news) else None
+            if before is None:
+                blocks.append(format_html('<p class="diff-added"><ins>{}</ins></p>', after))
+            elif after is None:
+                blocks.append(format_html('<p class="diff-removed"><del>{}</del></p>', before))
+            else:
+                blocks.append(
+                    format_html('<p class="diff-changed">{}</p>', word_diff(before, after))
+                )
+    return format_html_join("", "{}", ((block,) for block in blocks))
+
+
+def _field_change(field, old_raw, new_raw):
+    label = str(field.verbose_name).capitalize()
+    if field.many_to_many:
+        old_items = {str(item) for item in python_value(field, old_raw)}
+        new_items = {str(item) for item in python_value(field, new_raw)}
+        removed = sorted(old_items - new_items)
+        added = sorted(new_items - old_items)
+        html = format_html_join(" ", "<del>{}</del>", ((item,) for item in removed))
+        html += format_html_join(" ", " <ins>{}</ins>", ((item,) for item in added))
+        return FieldChange(label, html)
+    old_value, new_value = python_value(field, old_raw), python_value(field, new_raw)
+    if isinstance(field, models.TextField):
+        return FieldChange(label, paragraph_diff(old_value or "", new_value or ""))
+    if isinstance(field, models.CharField) and not field.choices:
+        return FieldChange(label, word_diff(old_value or "", new_value or ""))
+    old_display, new_display = display_value(field, old_value), display_value(field, new_value)
+    if old_display == new_display:
+        return None  # e.g. a time that lost its microseconds in a form: no change to a reader
+    return FieldChange(
+        label, format_html("<del>{}</del> → <ins>{}</ins>", old_display, new_display)
+    )
+
+
+def compare(model, old_version, new_version):
+    """The fields that differ between two versions, each with a readable HTML diff."""
+    old, new = stored_fields(old_version), stored_fields(new_version)
+    changes = []
+    for field in version_fields(model):
+        old_raw, new_raw = old.get(field.name), new.get(field.name)
+        if field.many_to_many:
+            if sorted(map(json.dumps, old_raw or [])) == sorted(map(json.dumps, new_raw or [])):
+                continue
+        elif old_raw == new_raw:
+            continue
+        change = _field_change(field, old_raw, new_raw)
+        if change is not None:
+            changes.append(change)
+    return changes
+
+
+# Reverting -----------------------------------------------------------------------------------
+
+
+class RevertError(Exception):
+    pass
+
+
+def revert(obj, version, *, user, keep=(), comment=None):
+    """Restore ``obj``'s stored fields from ``version``, as a new revision by ``user``.
+
+    Fields named in ``keep`` are left as they are (a review's status and publish time: a revert
+    never changes whether a review is live). Related objects deleted since are left out, and
+    named in the returned warnings. Returns ``(changed_field_names, warnings)``.
+    """
+    stored = stored_fields(version)
+    changed, warnings, m2m = [], [], {}
+    for field in version_fields(type(obj)):
+        if field.name in keep or field.name not in stored:
+            continue
+        value = python_value(field, stored[field.name])
+        if field.many_to_many:
+            present = [item for item in value if not isinstance(item, Missing)]
+            warnings += [f"{item} was left out." for item in value if isinstance(item, Missing)]
+            if {item.pk for item in present} != set(
+                getattr(obj, field.name).values_list("pk", flat=True)
+            ):
+                m2m[field.name] = present
+                changed.append(field.name)
+            continue
+        if isinstance(value, Missing):
+            if not field.null:
+                raise RevertError(f"This revision needs {value}, so it cannot be restored.")
+            warnings.append(f"{value} was left out.")
+            value = None
+        current = getattr(obj, field.name)
+        if current != value:
+            setattr(obj, field.name, value)
+            changed.append(field.name)
+    when = date_format(timezone.localtime(version.revision.date_created), "DATETIME_FORMAT")
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(comment or f"Reverted to the revision of {when}.")
+        if hasattr(obj, "updated_by_id"):
+            obj.updated_by = user
+        obj.save()
+        for name, items in m2m.items():
+            getattr(obj, name).set(items)
+        reversion.add_to_revision(obj)
+    return changed, warnings
