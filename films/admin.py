@@ -3,6 +3,7 @@ from django.db.models import Count, Prefetch
 from django.utils.html import format_html, format_html_join
 
 from core.admin import year_filter
+from core.admin_editing import AuditedAdminMixin
 from films.models import Credit, Film, Franchise, Person
 
 
@@ -78,7 +79,7 @@ class CreditInline(admin.TabularInline):
 
 
 @admin.register(Film)
-class FilmAdmin(admin.ModelAdmin):
+class FilmAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("title", "release_date", "runtime", "franchise", "directed_by")
     list_filter = ("franchise", year_filter("release_date", "release year"), "certificate")
     list_select_related = ("franchise",)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -107,6 +108,27 @@ class Film(models.Model):
         "IMDb id", max_length=20, blank=True, help_text="For example tt0084827."
     )
     tmdb_id = models.PositiveIntegerField("TMDb id", null=True, blank=True)
+    # Empty for rows loaded from fixtures that carry no times (loaddata skips auto_now).
+    created_at = models.DateTimeField(auto_now_add=True, null=True)
+    updated_at = models.DateTimeField("last changed", auto_now=True, null=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="Who added the film.",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="last changed by",
+    )
 
     objects = FilmManager()
 

@@ -1,6 +1,29 @@
-from django.contrib import admin
+import datetime
 
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+
+from core.admin_editing import EditorialAdmin
+from core.locking import OptimisticLockForm
+from reviews import services
 from reviews.models import Author, Review, Tag
+from reviews.preview import SHARE_DAYS, share_url
+from reviews.workflow import (
+    CHANGE_ANY_PERMISSION,
+    allowed_statuses,
+    can_edit,
+    can_publish,
+    can_see,
+    check_save,
+    describe_problems,
+    publication_problems,
+)
 
 
 @admin.register(Author)
@@ -19,25 +42,161 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
+class ReviewAdminForm(OptimisticLockForm):
+    class Meta:
+        model = Review
+        fields = "__all__"
+
+    def clean(self):
+        cleaned_data = super().clean()
+        publishing = cleaned_data.get("status") == Review.Status.PUBLISHED
+        if publishing and "publish_at" in self.fields and not cleaned_data.get("publish_at"):
+            # No time given: publish now.
+            cleaned_data["publish_at"] = timezone.now()
+        return cleaned_data
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.instance.status == Review.Status.PUBLISHED:
+            problems = publication_problems(self.instance)
+            if problems:
+                self.add_error(
+                    None,
+                    ValidationError(
+                        f"This review can’t be published yet. {describe_problems(problems)}",
+                        code="unpublishable",
+                    ),
+                )
+
+
+class PublicationFilter(admin.SimpleListFilter):
+    title = "on the site"
+    parameter_name = "on_site"
+
+    def lookups(self, request, model_admin):
+        return (
+            ("live", "Live now"),
+            ("scheduled", "Scheduled"),
+            ("not_published", "Not published"),
+        )
+
+    def queryset(self, request, queryset):
+        published = Review.Status.PUBLISHED
+        if self.value() == "live":
+            return queryset.published()
+        if self.value() == "scheduled":
+            return queryset.filter(status=published, publish_at__gt=timezone.now())
+        if self.value() == "not_published":
+            return queryset.exclude(status=published)
+        return queryset
+
+
+class ShareForm(forms.Form):
+    days = forms.TypedChoiceField(
+        label="The link works for",
+        coerce=int,
+        choices=[(days, f"{days} day{'s' if days > 1 else ''}") for days in SHARE_DAYS],
+        initial=3,
+    )
+
+
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
-    list_display = ("headline", "status", "publish_at", "film", "bylines", "is_live")
-    list_filter = ("status", "film__franchise", "tags", "authors")
-    list_select_related = ("film",)
+class ReviewAdmin(EditorialAdmin):
+    form = ReviewAdminForm
+    change_form_template = "admin/reviews/review/change_form.html"
+    list_display = (
+        "headline",
+        "status",
+        "publish_at",
+        "is_scheduled",
+        "is_live",
+        "bylines",
+        "created_by",
+        "film",
+    )
+    list_filter = (
+        "status",
+        PublicationFilter,
+        "authors",
+        ("created_by", admin.RelatedOnlyFieldListFilter),
+        "film__franchise",
+        "tags",
+    )
+    list_select_related = ("film", "created_by")
     search_fields = ("headline", "dek", "body", "film__title")
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ("headline",)}
     autocomplete_fields = ("authors", "film", "other_films", "soundtracks", "tags")
-    readonly_fields = ("first_published_at", "created_at", "updated_at")
+    readonly_fields = ("first_published_at", "last_material_change_at")
+    actions = ("publish_selected", "withdraw_selected", "submit_selected")
+    revert_keeps = services.REVERT_KEEPS
     fieldsets = (
         (None, {"fields": ("headline", "slug", "dek", "body", "authors")}),
         ("What it covers", {"fields": ("film", "other_films", "soundtracks", "rating", "tags")}),
-        ("Publishing", {"fields": ("status", "publish_at", "first_published_at", "updated_at")}),
+        (
+            "Publishing",
+            {
+                "fields": ("status", "publish_at", "first_published_at", "last_material_change_at"),
+                "description": (
+                    "Writers edit the reviews they created (see “Record”) while they are drafts "
+                    "or in review, and submit them for review. Editors publish: leave the "
+                    "publish time empty to publish now; a time in the future schedules the "
+                    "review, which then goes live by itself."
+                ),
+            },
+        ),
         ("Search engines", {"fields": ("seo_title", "seo_description"), "classes": ("collapse",)}),
     )
 
+    # Who sees and changes what -----------------------------------------------------------
+
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("authors")
+        queryset = super().get_queryset(request).prefetch_related("authors")
+        if not request.user.has_perm(CHANGE_ANY_PERMISSION):
+            queryset = queryset.filter(created_by=request.user)
+        return queryset
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or can_see(request.user, obj))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or can_edit(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or can_edit(request.user, obj))
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if not can_publish(request.user):
+            readonly = ("publish_at", *readonly)
+        return readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "status" in form.base_fields:
+            allowed = allowed_statuses(request.user)
+            form.base_fields["status"].choices = [
+                (value, label) for value, label in Review.Status.choices if value in allowed
+            ]
+        return form
+
+    def save_model(self, request, obj, form, change):
+        before = Review.objects.get(pk=obj.pk) if change else None
+        check_save(request.user, obj, before=before)
+        if change:
+            services.note_material_change(obj, form.changed_data)
+        super().save_model(request, obj, form, change)
+
+    def revert_object(self, request, obj, version):
+        return services.revert_review(obj, version, user=request.user)
+
+    # Columns -----------------------------------------------------------------------------
 
     @admin.display(description="by")
     def bylines(self, obj):
@@ -46,3 +205,89 @@ class ReviewAdmin(admin.ModelAdmin):
     @admin.display(description="live", boolean=True)
     def is_live(self, obj):
         return obj.is_live
+
+    @admin.display(description="scheduled", boolean=True)
+    def is_scheduled(self, obj):
+        return obj.status == Review.Status.PUBLISHED and not obj.is_live
+
+    # Actions -----------------------------------------------------------------------------
+
+    def _act(self, request, queryset, action, done_message):
+        done, refused = [], []
+        for review in queryset:
+            try:
+                if action(review, user=request.user):
+                    done.append(review)
+            except (ValidationError, PermissionDenied) as error:
+                reason = " ".join(getattr(error, "messages", [str(error)]))
+                refused.append(f"“{review}”: {reason}")
+        if done:
+            self.message_user(request, done_message(len(done)), messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, f"Not changed — {line}", messages.ERROR)
+
+    @admin.action(
+        description="Publish, or schedule if the publish time is still to come",
+        permissions=["publish"],
+    )
+    def publish_selected(self, request, queryset):
+        self._act(request, queryset, services.publish, lambda n: f"Published or scheduled {n}.")
+
+    @admin.action(description="Withdraw from the site", permissions=["publish"])
+    def withdraw_selected(self, request, queryset):
+        self._act(request, queryset, services.withdraw, lambda n: f"Withdrew {n}.")
+
+    @admin.action(description="Submit drafts for review", permissions=["change"])
+    def submit_selected(self, request, queryset):
+        def submit(review, *, user):
+            if review.status != Review.Status.DRAFT:
+                return False
+            services.submit_for_review(review, user=user)
+            return True
+
+        self._act(request, queryset, submit, lambda n: f"Submitted {n} for review.")
+
+    # Share links -------------------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/share/",
+                self.admin_site.admin_view(self.share_view),
+                name="reviews_review_share",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if can_publish(request.user):
+            extra_context["share_link_url"] = reverse(
+                "admin:reviews_review_share", args=[object_id]
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def share_view(self, request, object_id):
+        review = self.get_object(request, unquote(object_id))
+        if review is None:
+            raise Http404("No such review.")
+        if not can_publish(request.user):
+            raise PermissionDenied
+        form = ShareForm(request.POST or None)
+        link = None
+        if request.method == "POST" and form.is_valid():
+            days = form.cleaned_data["days"]
+            link = share_url(request, review, days=days)
+            expires = timezone.localtime() + datetime.timedelta(days=days)
+            self.log_change(request, review, f"Made a share link valid until {expires:%d %b %Y}.")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Share “{review}” before it is published",
+            "opts": self.opts,
+            "object": review,
+            "form": form,
+            "link": link,
+            "is_live": review.is_live,
+            "change_url": reverse("admin:reviews_review_change", args=[quote(review.pk)]),
+        }
+        return TemplateResponse(request, "admin/reviews/review/share.html", context)

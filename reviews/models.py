@@ -1,4 +1,5 @@
 import datetime
+import uuid
 from functools import reduce
 from operator import or_
 
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.markdown import TRACK_SYNTAX_HELP, TrackReference, render_markdown
+from core.revisions import versioned
 from films.models import Film, SlugNaturalKeyManager
 from soundtracks.models import Soundtrack, Track
 
@@ -102,6 +104,7 @@ class ReviewManager(SlugNaturalKeyManager.from_queryset(ReviewQuerySet)):
     pass
 
 
+@versioned
 class Review(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -170,6 +173,37 @@ class Review(models.Model):
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="Who started the review. Writers may edit the "
+        "reviews they created, and only until they are published; editors may edit any.",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="last changed by",
+    )
+    last_material_change_at = models.DateTimeField(
+        "last material change",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The last change to the headline, standfirst or body after the review went "
+        "live; readers see “Updated” with this time.",
+    )
+    # Revisions find the review by this, not by its primary key, which dumpdata/loaddata change.
+    uid = models.UUIDField("identifier", default=uuid.uuid4, unique=True, editable=False)
+    # Moved on by every save; the admin refuses a form loaded from an older one (core.locking).
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ReviewManager()
 
@@ -188,6 +222,10 @@ class Review(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status", "publish_at"])]
+        permissions = [
+            ("publish_review", "Can publish, schedule and withdraw reviews, and share drafts"),
+            ("change_any_review", "Can edit reviews other people created"),
+        ]
 
     def __str__(self):
         return self.headline
@@ -196,8 +234,15 @@ class Review(models.Model):
         if self.status == self.Status.PUBLISHED:
             if self.publish_at is None:
                 self.publish_at = timezone.now()
-            if self.first_published_at is None:
+            if self.first_published_at is None or self.first_published_at > timezone.now():
+                # Not live yet: the first publication moves with a rescheduled time.
                 self.first_published_at = self.publish_at
+        elif self.first_published_at and self.first_published_at > timezone.now():
+            # Withdrawn or sent back before its time came: it was never published.
+            self.first_published_at = None
+        self.lock_version += 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "lock_version"}
         update_fields = kwargs.get("update_fields")
         body_changes = update_fields is None or "body" in update_fields
         if body_changes:
@@ -246,14 +291,27 @@ class Review(models.Model):
         )
 
     @property
+    def was_updated(self):
+        """True once the headline, standfirst or body changed after the review went live."""
+        return bool(
+            self.last_material_change_at
+            and self.first_published_at
+            and self.last_material_change_at > self.first_published_at
+        )
+
+    @property
+    def updated_display_at(self):
+        """The time to show as "Updated" on the page, or ``None``."""
+        return self.last_material_change_at if self.was_updated else None
+
+    @property
     def updated_on(self):
-        """The time to show as "Updated", or ``None``: a save well after the review went live.
+        """The time to show as "Updated", or ``None``: a material edit after it went live.
 
         The one place the page asks; the workflow may refine what counts as a material edit.
         """
-        if self.publish_at and self.updated_at - self.publish_at > MATERIAL_UPDATE_AFTER:
-            return self.updated_at
-        return None
+        # The workflow records material edits (reviews.services); see updated_display_at.
+        return self.updated_display_at
 
 
 MATERIAL_UPDATE_AFTER = datetime.timedelta(days=1)

@@ -2,7 +2,15 @@ from django.contrib import admin
 from django.db.models import Count, Sum
 
 from core.admin import year_filter
+from core.admin_editing import (
+    AuditedAdminMixin,
+    EditorialAdmin,
+    LockedInlineMixin,
+    RevisionBlockMixin,
+    stamp,
+)
 from core.durations import format_duration
+from core.locking import OptimisticLockForm
 from soundtracks.models import Soundtrack, Track, TrackNote
 
 
@@ -14,7 +22,7 @@ class TrackInline(admin.TabularInline):
 
 
 @admin.register(Soundtrack)
-class SoundtrackAdmin(admin.ModelAdmin):
+class SoundtrackAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("title", "film", "kind", "release_date", "track_count", "running_time")
     list_filter = ("kind", "film__franchise", year_filter("release_date", "release year"))
     list_select_related = ("film",)
@@ -44,15 +52,30 @@ class SoundtrackAdmin(admin.ModelAdmin):
         return format_duration(obj._running_time) or "—"
 
 
-class TrackNoteInline(admin.StackedInline):
+CHANGE_ANY_NOTE = "soundtracks.change_any_tracknote"
+
+
+def may_edit_note(user, note):
+    """Writers edit the notes they created; editors any (the change_any_tracknote permission)."""
+    return user.has_perm(CHANGE_ANY_NOTE) or note.pk is None or note.created_by_id == user.pk
+
+
+class TrackNoteForm(OptimisticLockForm):
+    class Meta:
+        model = TrackNote
+        fields = "__all__"
+
+
+class TrackNoteInline(LockedInlineMixin, admin.StackedInline):
     model = TrackNote
+    form = TrackNoteForm
     fields = ("scene", "cue_start", "usage", "text", "author", "source_review")
     autocomplete_fields = ("author", "source_review")
     extra = 0
 
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
+class TrackAdmin(RevisionBlockMixin, admin.ModelAdmin):
     list_display = ("title", "soundtrack", "disc", "position", "length", "is_vocal", "note_count")
     list_filter = ("is_vocal", "soundtrack__film__franchise", "soundtrack__kind")
     list_select_related = ("soundtrack",)
@@ -76,17 +99,20 @@ class TrackAdmin(admin.ModelAdmin):
             note = note_form.instance
             if note_form.has_changed() and note.author_id is None and note.pk is None:
                 note.author = request.user
+            if note_form.has_changed():
+                stamp(note, request.user)
         super().save_formset(request, form, formset, change)
 
 
 @admin.register(TrackNote)
-class TrackNoteAdmin(admin.ModelAdmin):
+class TrackNoteAdmin(EditorialAdmin):
     list_display = ("track", "album", "scene", "usage", "cue_starts_at", "author")
     list_filter = ("usage", "track__soundtrack__film__franchise")
     list_select_related = ("track__soundtrack", "author")
     search_fields = ("scene", "text", "track__title", "track__soundtrack__title")
     autocomplete_fields = ("track", "author", "source_review")
     fields = ("track", "scene", "cue_start", "usage", "text", "author", "source_review")
+    form = TrackNoteForm
 
     @admin.display(description="album", ordering="track__soundtrack__title")
     def album(self, obj):
@@ -95,6 +121,27 @@ class TrackNoteAdmin(admin.ModelAdmin):
     @admin.display(description="cue starts", ordering="cue_start")
     def cue_starts_at(self, obj):
         return obj.cue_start_display or "—"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not request.user.has_perm(CHANGE_ANY_NOTE):
+            queryset = queryset.filter(created_by=request.user)
+        return queryset
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or may_edit_note(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or may_edit_note(request.user, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if not request.user.has_perm(CHANGE_ANY_NOTE):
+            # A writer's notes are theirs: the author is whoever adds the note.
+            readonly = ("author", *readonly)
+        return readonly
 
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from core.durations import DurationSecondsField, format_duration
+from core.revisions import versioned
 from films.models import Film, Person, SlugNaturalKeyManager
 
 
@@ -56,6 +57,27 @@ class Soundtrack(models.Model):
     release_date = models.DateField(null=True, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SCORE)
     description = models.TextField(blank=True)
+    # Empty for rows loaded from fixtures that carry no times (loaddata skips auto_now).
+    created_at = models.DateTimeField(auto_now_add=True, null=True)
+    updated_at = models.DateTimeField("last changed", auto_now=True, null=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="Who added the album.",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="last changed by",
+    )
 
     objects = SoundtrackManager()
 
@@ -141,6 +163,7 @@ class TrackNoteManager(models.Manager):
         return self.get(uid=uid)
 
 
+@versioned
 class TrackNote(models.Model):
     """What an editor knows about one track: the scene it scores and how the film uses it."""
 
@@ -185,14 +208,41 @@ class TrackNote(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="Writers may edit the notes they created; editors any.",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="last changed by",
+    )
+    # Moved on by every save; the admin refuses a form loaded from an older one (core.locking).
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = TrackNoteManager()
 
     class Meta:
         ordering = ["track_id", "cue_start", "pk"]
+        permissions = [("change_any_tracknote", "Can edit track notes other people created")]
 
     def __str__(self):
         return f"Note on {self.track.title}" + (f": {self.scene}" if self.scene else "")
+
+    def save(self, *args, **kwargs):
+        self.lock_version += 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "lock_version"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return self.track.get_absolute_url()

@@ -121,3 +121,34 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     def authors(self, create, extracted, **kwargs):
         if create:
             self.authors.set(extracted if extracted is not None else [AuthorFactory()])
+
+
+def _member_of(group_name):
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create:
+            from django.contrib.auth.models import Group
+
+            self.groups.add(Group.objects.get(name=group_name))
+
+    return groups
+
+
+class WriterFactory(UserFactory):
+    """A writer: staff in the Writers group that a migration makes."""
+
+    is_staff = True
+    groups = _member_of("Writers")
+
+    class Meta:
+        skip_postgeneration_save = True
+
+
+class EditorFactory(UserFactory):
+    """An editor: staff in the Editors group, without superuser powers."""
+
+    is_staff = True
+    groups = _member_of("Editors")
+
+    class Meta:
+        skip_postgeneration_save = True

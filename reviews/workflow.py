@@ -1,0 +1,112 @@
+"""Who may do what to a review, and what a review needs before readers see it.
+
+Roles are the groups a migration makes (``reviews/migrations/*_editorial_roles.py``):
+
+- **Writers** add reviews and track notes, edit the ones they created while they are drafts or in
+  review, and move them between those two states (submit for review, take back to draft). They
+  never publish, schedule or withdraw, and never touch what someone else created.
+- **Editors** do all that for anyone's work, publish, schedule, withdraw, make share links, and
+  manage the catalogue.
+
+"Their own" is one rule: the review's ``created_by`` is them. Bylines (``authors``) say who
+wrote it for readers; they do not grant access, so no one gains a review by adding a byline.
+
+Every check here is asked on the server, whatever path a change comes by: the change and add
+forms, admin actions, the preview and the services.
+"""
+
+from django.core.exceptions import PermissionDenied
+
+from reviews.models import Review
+
+WRITERS = "Writers"
+EDITORS = "Editors"
+
+PUBLISH_PERMISSION = "reviews.publish_review"
+CHANGE_ANY_PERMISSION = "reviews.change_any_review"
+
+#: The statuses a writer may give their own review.
+WRITER_STATUSES = (Review.Status.DRAFT, Review.Status.IN_REVIEW)
+
+#: Edits after a review went live that readers are told about ("Updated …").
+MATERIAL_FIELDS = ("headline", "dek", "body")
+
+
+def can_publish(user):
+    """Publish, schedule, withdraw, and share drafts by link."""
+    return user.is_active and user.has_perm(PUBLISH_PERMISSION)
+
+
+def is_own(user, review):
+    return review.pk is None or (
+        review.created_by_id is not None and review.created_by_id == user.pk
+    )
+
+
+def can_see(user, review):
+    """May open the review in the admin and preview it on the site before it is live."""
+    if not (user.is_active and user.is_staff):
+        return False
+    if user.has_perm(CHANGE_ANY_PERMISSION):
+        return True
+    return user.has_perm("reviews.change_review") and is_own(user, review)
+
+
+def can_edit(user, review):
+    if not (user.is_active and user.has_perm("reviews.change_review")):
+        return False
+    if user.has_perm(CHANGE_ANY_PERMISSION):
+        return True
+    return is_own(user, review) and review.status in WRITER_STATUSES
+
+
+def allowed_statuses(user):
+    if can_publish(user):
+        return list(Review.Status)
+    return list(WRITER_STATUSES)
+
+
+def check_save(user, review, *, before=None):
+    """Refuse a save ``user`` may not make; ``before`` is the row as stored, if any.
+
+    Publishing, scheduling and withdrawing need the publish permission: giving the review a
+    status outside draft and in review, or changing its publish time.
+    """
+    if before is not None and not can_edit(user, before):
+        raise PermissionDenied("You may not change this review.")
+    if can_publish(user):
+        return
+    if review.status not in WRITER_STATUSES:
+        raise PermissionDenied("Only editors publish, schedule or withdraw reviews.")
+    if review.publish_at != (before.publish_at if before is not None else None):
+        raise PermissionDenied("Only editors set a review's publish time.")
+
+
+def publication_problems(review):
+    """Everything a review still needs before it can be published, in plain words.
+
+    An empty list means it may go live. The hero image check applies once reviews have one.
+    """
+    problems = []
+    if not review.headline.strip():
+        problems.append("a headline")
+    if not review.dek.strip():
+        problems.append("a standfirst")
+    if not review.body.strip():
+        problems.append("a body")
+    if review.film_id is None:
+        problems.append("a primary film")
+    hero = getattr(review, "hero_image", None)
+    alt = getattr(review, "hero_image_alt", None) or getattr(review, "hero_alt", "")
+    if hero and not (alt or "").strip():
+        problems.append("alt text for the hero image")
+    return problems
+
+
+def describe_problems(problems):
+    """``["a headline", "a body"]`` → "It still needs a headline and a body." """
+    if len(problems) == 1:
+        listed = problems[0]
+    else:
+        listed = ", ".join(problems[:-1]) + " and " + problems[-1]
+    return f"It still needs {listed}."

@@ -1,0 +1,398 @@
+"""Who may do what, enforced on the server on every admin path (reviews/workflow.py)."""
+
+import datetime
+
+import pytest
+from django.contrib.admin import helpers
+from django.utils import timezone
+
+from films.models import Film
+from reviews.models import Review
+from soundtracks.models import Soundtrack, TrackNote
+from tests.factories import (
+    EditorFactory,
+    FilmFactory,
+    ReviewFactory,
+    SoundtrackFactory,
+    TrackFactory,
+    TrackNoteFactory,
+    WriterFactory,
+)
+from tests.workflow_helpers import (
+    admin_url,
+    datetime_fields,
+    form_data,
+    form_errors,
+    post_change,
+)
+
+pytestmark = pytest.mark.django_db
+
+DRAFT = Review.Status.DRAFT
+IN_REVIEW = Review.Status.IN_REVIEW
+PUBLISHED = Review.Status.PUBLISHED
+WITHDRAWN = Review.Status.WITHDRAWN
+
+
+@pytest.fixture
+def writer():
+    return WriterFactory(username="wendy")
+
+
+@pytest.fixture
+def other_writer():
+    return WriterFactory(username="otto")
+
+
+@pytest.fixture
+def editor():
+    return EditorFactory(username="eddie")
+
+
+@pytest.fixture
+def writer_client(client, writer):
+    client.force_login(writer)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def draft_by(user, **kwargs):
+    kwargs.setdefault("status", DRAFT)
+    return ReviewFactory(publish_at=None, created_by=user, **kwargs)
+
+
+def snapshot(review):
+    review.refresh_from_db()
+    return (review.status, review.publish_at, review.first_published_at, review.lock_version)
+
+
+def run_action(client, action, *reviews):
+    return client.post(
+        admin_url(Review, "changelist"),
+        {"action": action, helpers.ACTION_CHECKBOX_NAME: [review.pk for review in reviews]},
+    )
+
+
+# A writer never publishes, schedules or withdraws ---------------------------------------------
+
+
+def test_writer_cannot_publish_through_the_change_form(writer_client, writer):
+    review = draft_by(writer)
+    before = snapshot(review)
+
+    response = post_change(writer_client, review, status=PUBLISHED)
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert snapshot(review) == before
+
+
+def test_writer_cannot_schedule_through_the_change_form(writer_client, writer):
+    review = draft_by(writer)
+    later = timezone.now() + datetime.timedelta(days=2)
+
+    response = post_change(
+        writer_client, review, status=PUBLISHED, **datetime_fields("publish_at", later)
+    )
+
+    assert response.status_code == 200
+    review.refresh_from_db()
+    assert review.status == DRAFT
+    assert review.publish_at is None
+
+
+def test_writer_publish_time_is_ignored_even_on_an_allowed_save(writer_client, writer):
+    review = draft_by(writer)
+    later = timezone.now() + datetime.timedelta(days=2)
+
+    response = post_change(
+        writer_client, review, status=IN_REVIEW, **datetime_fields("publish_at", later)
+    )
+
+    assert response.status_code == 302, form_errors(response)
+    review.refresh_from_db()
+    assert review.status == IN_REVIEW
+    assert review.publish_at is None
+
+
+def test_writer_form_offers_no_publishing_controls(writer_client, writer):
+    review = draft_by(writer)
+    response = writer_client.get(admin_url(Review, "change", review.pk))
+    form = response.context["adminform"].form
+    assert [value for value, _ in form.fields["status"].choices] == [DRAFT, IN_REVIEW]
+    assert "publish_at" not in form.fields
+    changelist = writer_client.get(admin_url(Review, "changelist"))
+    actions = [name for name, _ in changelist.context["action_form"].fields["action"].choices]
+    assert "publish_selected" not in actions
+    assert "withdraw_selected" not in actions
+    assert "submit_selected" in actions
+
+
+def test_writer_cannot_publish_or_withdraw_through_actions(writer_client, writer):
+    draft = draft_by(writer)
+    # An editor published this one; it is still the writer's own.
+    live = ReviewFactory(created_by=writer)
+    before = snapshot(draft), snapshot(live)
+
+    run_action(writer_client, "publish_selected", draft)
+    run_action(writer_client, "withdraw_selected", live)
+
+    assert (snapshot(draft), snapshot(live)) == before
+
+
+def test_writer_cannot_publish_through_the_add_form(writer_client, writer):
+    film = FilmFactory()
+    response = writer_client.get(admin_url(Review, "add"))
+    data = form_data(response)
+    data.update(
+        headline="Sneaked out",
+        slug="sneaked-out",
+        dek="A standfirst.",
+        body="A body.",
+        film=film.pk,
+        status=PUBLISHED,
+        **datetime_fields("publish_at", timezone.now()),
+    )
+
+    response = writer_client.post(admin_url(Review, "add"), data)
+
+    assert response.status_code == 200
+    assert not Review.objects.exists()
+
+
+def test_writer_add_form_makes_their_own_draft(writer_client, writer):
+    data = form_data(writer_client.get(admin_url(Review, "add")))
+    data.update(headline="Mine", slug="mine", status=IN_REVIEW)
+
+    response = writer_client.post(admin_url(Review, "add"), data)
+
+    assert response.status_code == 302, form_errors(response)
+    review = Review.objects.get()
+    assert (review.status, review.publish_at) == (IN_REVIEW, None)
+    assert review.created_by == writer
+    assert review.updated_by == writer
+
+
+def test_writer_list_editable_style_post_changes_nothing(writer_client, writer):
+    review = draft_by(writer)
+    before = snapshot(review)
+    writer_client.post(
+        admin_url(Review, "changelist"),
+        {
+            "form-TOTAL_FORMS": 1,
+            "form-INITIAL_FORMS": 1,
+            "form-0-id": review.pk,
+            "form-0-status": PUBLISHED,
+            "_save": "Save",
+        },
+    )
+    assert snapshot(review) == before
+
+
+def test_writer_cannot_change_their_own_review_once_published(writer_client, writer):
+    review = ReviewFactory(created_by=writer, headline="As published")
+    url = admin_url(Review, "change", review.pk)
+
+    page = writer_client.get(url)
+    response = writer_client.post(url, {"headline": "Rewritten", "status": DRAFT})
+
+    assert page.status_code == 200
+    assert page.context["has_change_permission"] is False
+    assert response.status_code == 403
+    review.refresh_from_db()
+    assert (review.headline, review.status) == ("As published", PUBLISHED)
+
+
+def test_writer_may_take_their_review_back_from_review_to_draft(writer_client, writer):
+    review = draft_by(writer, status=IN_REVIEW)
+    assert post_change(writer_client, review, status=DRAFT).status_code == 302
+    review.refresh_from_db()
+    assert review.status == DRAFT
+
+
+# Other people's work --------------------------------------------------------------------------
+
+
+def test_writer_cannot_open_or_change_another_writers_draft(writer_client, other_writer):
+    review = draft_by(other_writer, headline="Otto's draft")
+    before = snapshot(review)
+
+    opened = writer_client.get(admin_url(Review, "change", review.pk))
+    changed = writer_client.post(
+        admin_url(Review, "change", review.pk),
+        {"headline": "Hijacked", "slug": review.slug, "status": IN_REVIEW},
+    )
+    history = writer_client.get(admin_url(Review, "history", review.pk))
+    listed = writer_client.get(admin_url(Review, "changelist"))
+
+    assert opened.status_code == 302  # the admin's "doesn't exist" redirect
+    assert changed.status_code == 302
+    assert history.status_code == 404
+    assert "Otto&#x27;s draft" not in listed.content.decode()
+    assert "Otto's draft" not in listed.content.decode()
+    review.refresh_from_db()
+    assert review.headline == "Otto's draft"
+    assert snapshot(review) == before
+
+
+def test_writer_cannot_act_on_another_writers_draft(writer_client, other_writer):
+    review = draft_by(other_writer)
+    run_action(writer_client, "submit_selected", review)
+    review.refresh_from_db()
+    assert review.status == DRAFT
+
+
+def test_bylines_do_not_make_a_review_a_writers_own(writer_client, writer, other_writer):
+    from tests.factories import AuthorFactory
+
+    byline = AuthorFactory(user=writer)
+    review = draft_by(other_writer, authors=[byline])
+    assert writer_client.get(admin_url(Review, "change", review.pk)).status_code == 302
+
+
+def test_writer_submits_their_draft_for_review_by_action(writer_client, writer):
+    review = draft_by(writer)
+    run_action(writer_client, "submit_selected", review)
+    review.refresh_from_db()
+    assert review.status == IN_REVIEW
+    assert review.updated_by == writer
+
+
+# Editors ---------------------------------------------------------------------------------------
+
+
+def test_editor_publishes_through_the_change_form(editor_client, editor, other_writer):
+    review = draft_by(other_writer, status=IN_REVIEW)
+
+    response = post_change(editor_client, review, status=PUBLISHED)
+
+    assert response.status_code == 302, form_errors(response)
+    review.refresh_from_db()
+    assert review.status == PUBLISHED
+    assert review.is_live
+    assert review.updated_by == editor
+    assert review.created_by == other_writer
+
+
+def test_editor_schedules_through_the_change_form(editor_client, other_writer):
+    review = draft_by(other_writer, status=IN_REVIEW)
+    later = timezone.now() + datetime.timedelta(days=2)
+
+    response = post_change(
+        editor_client, review, status=PUBLISHED, **datetime_fields("publish_at", later)
+    )
+
+    assert response.status_code == 302, form_errors(response)
+    review.refresh_from_db()
+    assert review.status == PUBLISHED
+    assert not review.is_live
+    assert abs(review.publish_at - later) < datetime.timedelta(seconds=1)
+
+
+def test_editor_publishes_and_withdraws_through_actions(editor_client, other_writer):
+    review = draft_by(other_writer, status=IN_REVIEW)
+
+    run_action(editor_client, "publish_selected", review)
+    review.refresh_from_db()
+    assert review.is_live
+
+    run_action(editor_client, "withdraw_selected", review)
+    review.refresh_from_db()
+    assert review.status == WITHDRAWN
+    assert not Review.objects.published().exists()
+
+
+def test_editor_withdraws_through_the_change_form(editor_client):
+    review = ReviewFactory()
+    assert post_change(editor_client, review, status=WITHDRAWN).status_code == 302
+    review.refresh_from_db()
+    assert review.status == WITHDRAWN
+
+
+def test_editor_changelist_shows_status_schedule_and_author(editor_client, other_writer):
+    later = timezone.now() + datetime.timedelta(days=2)
+    ReviewFactory(headline="Coming soon", publish_at=later, created_by=other_writer)
+    ReviewFactory(headline="Out now")
+
+    page = editor_client.get(admin_url(Review, "changelist"))
+    scheduled = editor_client.get(admin_url(Review, "changelist") + "?on_site=scheduled")
+    by_otto = editor_client.get(
+        admin_url(Review, "changelist") + f"?created_by__id__exact={other_writer.pk}"
+    )
+
+    html = page.content.decode()
+    assert "Coming soon" in html
+    assert "Out now" in html
+    assert "otto" in html
+    assert [r.headline for r in scheduled.context["cl"].result_list] == ["Coming soon"]
+    assert [r.headline for r in by_otto.context["cl"].result_list] == ["Coming soon"]
+
+
+def test_editor_manages_the_catalogue_and_writers_only_read_it(client, editor, writer):
+    film = FilmFactory(title="Tron")
+    client.force_login(writer)
+    assert client.get(admin_url(Film, "change", film.pk)).status_code == 200
+    refused = post_change(client, film, title="Tron 2")
+    assert refused.status_code == 403
+
+    client.force_login(editor)
+    assert post_change(client, film, title="Tron (1982)").status_code == 302
+    film.refresh_from_db()
+    assert film.title == "Tron (1982)"
+    assert film.updated_by == editor
+
+
+# Track notes -----------------------------------------------------------------------------------
+
+
+def test_writer_adds_and_edits_their_own_track_notes_only(writer_client, writer, other_writer):
+    track = TrackFactory()
+    response = writer_client.post(
+        admin_url(TrackNote, "add"),
+        {"track": track.pk, "scene": "Opening", "usage": "whole", "text": "Mine."},
+    )
+    assert response.status_code == 302, form_errors(response)
+    mine = TrackNote.objects.get()
+    assert (mine.created_by, mine.author) == (writer, writer)
+
+    assert post_change(writer_client, mine, text="Mine, revised.").status_code == 302
+    mine.refresh_from_db()
+    assert mine.text == "Mine, revised."
+
+    theirs = TrackNoteFactory(track=track, created_by=other_writer, text="Theirs.")
+    opened = writer_client.get(admin_url(TrackNote, "change", theirs.pk))
+    writer_client.post(admin_url(TrackNote, "change", theirs.pk), {"text": "Hijacked"})
+    assert opened.status_code == 302
+    theirs.refresh_from_db()
+    assert theirs.text == "Theirs."
+
+
+def test_writer_cannot_edit_notes_through_the_track_form(writer_client, other_writer):
+    note = TrackNoteFactory(created_by=other_writer, text="Theirs.")
+    url = admin_url(type(note.track), "change", note.track.pk)
+    assert writer_client.get(url).status_code == 200  # read-only
+    response = writer_client.post(url, {"notes-0-text": "Hijacked"})
+    assert response.status_code == 403
+    note.refresh_from_db()
+    assert note.text == "Theirs."
+
+
+# Audit -----------------------------------------------------------------------------------------
+
+
+def test_audit_stamps_are_recorded_and_shown(client, editor):
+    client.force_login(editor)
+    soundtrack = SoundtrackFactory()
+    post_change(client, soundtrack, title="Tron: Ares (Original Score)")
+    soundtrack.refresh_from_db()
+    assert soundtrack.updated_by == editor
+
+    page = client.get(admin_url(Soundtrack, "change", soundtrack.pk))
+    html = page.content.decode()
+    assert "Last changed by" in html
+    assert "eddie" in html
