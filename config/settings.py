@@ -169,3 +169,13 @@ LOGGING = {
 
 # The public site's name, used in titles, feeds and structured data.
 SITE_NAME = "Cuesheet"
+
+# Images (core.images). Uploads over either limit are refused with a form error before a pixel
+# is decoded: 10 MB is ample for a poster or a photo exported for the web; 40 megapixels takes
+# a full-frame camera's picture (about 120 MB once decoded) but not a decompression bomb.
+IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+# WebP renditions are made at these widths (never wider than the original) when an image is saved.
+IMAGE_RENDITION_WIDTHS = [
+    int(width) for width in env_list("IMAGE_RENDITION_WIDTHS", ["320", "640", "960", "1280"])
+]
