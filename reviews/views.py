@@ -10,6 +10,7 @@ from core.pages import PageMixin, page_context
 from films.models import Credit, Film, Person
 from reviews.forms import SearchForm
 from reviews.models import Author, Review, Tag
+from reviews.preview import PreviewMixin
 from soundtracks.models import Soundtrack, Track
 
 LATEST_ON_HOME = 7
@@ -62,7 +63,7 @@ class ReviewListView(PageMixin, ListView):
         return [("Reviews", reverse("reviews:review_list"))]
 
 
-class ReviewDetailView(PageMixin, DetailView):
+class ReviewDetailView(PreviewMixin, PageMixin, DetailView):
     def get_queryset(self):
         return (
             Review.objects.published()
