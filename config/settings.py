@@ -179,3 +179,38 @@ IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 IMAGE_RENDITION_WIDTHS = [
     int(width) for width in env_list("IMAGE_RENDITION_WIDTHS", ["320", "640", "960", "1280"])
 ]
+
+# Media: files under MEDIA_ROOT by default; S3-compatible object storage when a bucket is named
+# (needs the "s3" extra). Credentials come from the usual AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY variables or an instance role, read by boto3 itself, never from here.
+if env_str("AWS_STORAGE_BUCKET_NAME"):
+    _bucket = env_str("AWS_STORAGE_BUCKET_NAME")
+    _custom_domain = env_str("AWS_S3_CUSTOM_DOMAIN")
+    _endpoint = env_str("AWS_S3_ENDPOINT_URL")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            "endpoint_url": _endpoint or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "custom_domain": _custom_domain or None,
+            "location": env_str("AWS_LOCATION", "media"),
+            # Public media: plain URLs that pages and caches can keep; names are never reused.
+            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    # Images now come from the bucket's host, which the Content-Security-Policy must allow.
+    if _custom_domain:
+        _media_origins = [f"https://{_custom_domain}"]
+    elif _endpoint:
+        # A custom endpoint serves path-style URLs: scheme://host[:port]/bucket/…
+        _media_origins = ["/".join(_endpoint.split("/")[:3])]
+    else:
+        _media_origins = [f"https://{_bucket}.s3.amazonaws.com"]
+        if env_str("AWS_S3_REGION_NAME"):
+            _media_origins.append(
+                f"https://{_bucket}.s3.{env_str('AWS_S3_REGION_NAME')}.amazonaws.com"
+            )
+    SECURE_CSP["img-src"] += env_list("MEDIA_ORIGINS", _media_origins)
