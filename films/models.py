@@ -56,6 +56,8 @@ class Person(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people and groups"
+        # Indexes serve the orderings and filters of pages and changelists at scale.
+        indexes = [models.Index(fields=["name"], name="person_name_idx")]
 
     def __str__(self):
         return self.name
@@ -141,6 +143,7 @@ class Film(models.Model):
                 violation_error_message="Runtime must be a positive number of minutes.",
             ),
         ]
+        indexes = [models.Index(fields=["release_date", "title"], name="film_release_title_idx")]
 
     def __str__(self):
         if self.release_date:
@@ -209,7 +212,10 @@ class Credit(models.Model):
                 violation_error_message="This person already has that role on this film.",
             ),
         ]
-        indexes = [models.Index(fields=["person", "role"])]
+        indexes = [
+            models.Index(fields=["person", "role"]),
+            models.Index(fields=["billing_order", "id"], name="credit_billing_idx"),
+        ]
 
     def __str__(self):
         if self.character:

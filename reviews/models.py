@@ -221,7 +221,14 @@ class Review(models.Model):
                 violation_error_message="A published review needs a publish time.",
             ),
         ]
-        indexes = [models.Index(fields=["status", "publish_at"])]
+        # Besides these, the site search has trigram indexes on PostgreSQL (migration 0007).
+        indexes = [
+            models.Index(fields=["status", "publish_at"]),
+            # A film's published reviews, newest first.
+            models.Index(fields=["film", "status", "publish_at"], name="review_film_live_idx"),
+            # The admin's changelist and date hierarchy, all statuses.
+            models.Index(fields=["publish_at", "id"], name="review_publish_at_idx"),
+        ]
         permissions = [
             ("publish_review", "Can publish, schedule and withdraw reviews, and share drafts"),
             ("change_any_review", "Can edit reviews other people created"),

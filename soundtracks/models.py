@@ -83,6 +83,9 @@ class Soundtrack(models.Model):
 
     class Meta:
         ordering = ["release_date", "title"]
+        indexes = [
+            models.Index(fields=["release_date", "title"], name="soundtrack_release_title_idx")
+        ]
 
     def __str__(self):
         return self.title
@@ -233,6 +236,9 @@ class TrackNote(models.Model):
 
     class Meta:
         ordering = ["track_id", "cue_start", "pk"]
+        indexes = [
+            models.Index(fields=["track", "cue_start", "id"], name="tracknote_track_cue_idx")
+        ]
         permissions = [("change_any_tracknote", "Can edit track notes other people created")]
 
     def __str__(self):
