@@ -897,6 +897,13 @@ class Command(BaseCommand):
 
         with transaction.atomic(using=database):
             write(publication, Writer(progress, options["batch_size"]))
+        # Fresh planner statistics for the rows just added. SQLite has none until ANALYZE runs
+        # and then walks the whole (status, publish_at) index for, say, an album's citing
+        # reviews; PostgreSQL would catch up by itself, later.
+        progress.start("analyzing", 1)
+        with connections[database].cursor() as cursor:
+            cursor.execute("ANALYZE")
+        progress.finish()
         # bulk_create sends no signals: tell the page cache its pages are stale.
         bump_version()
 
