@@ -180,8 +180,10 @@ def word_diff(old, new):
 
 def paragraph_diff(old, new):
     """Block HTML: the paragraphs that changed, each with its words marked; the rest counted."""
-    a = [p for p in _PARAGRAPH_BREAK.split(old.strip()) if p] if old else []
-    b = [p for p in _PARAGRAPH_BREAK.split(new.strip()) if p] if new else []
+    # Browsers post CRLF line ends; compare paragraphs, not line-ending styles.
+    old, new = old.replace("\r\n", "\n"), new.replace("\r\n", "\n")
+    a = [p for p in _PARAGRAPH_BREAK.split(old.strip()) if p]
+    b = [p for p in _PARAGRAPH_BREAK.split(new.strip()) if p]
     blocks = []
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from core.admin_editing import EditorialAdmin
 from core.locking import OptimisticLockForm
@@ -104,16 +105,7 @@ class ShareForm(forms.Form):
 class ReviewAdmin(EditorialAdmin):
     form = ReviewAdminForm
     change_form_template = "admin/reviews/review/change_form.html"
-    list_display = (
-        "headline",
-        "status",
-        "publish_at",
-        "is_scheduled",
-        "is_live",
-        "bylines",
-        "created_by",
-        "film",
-    )
+    list_display = ("headline", "status", "on_site", "bylines", "created_by", "film")
     list_filter = (
         "status",
         PublicationFilter,
@@ -186,6 +178,13 @@ class ReviewAdmin(EditorialAdmin):
             ]
         return form
 
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        byline = Author.objects.filter(user=request.user).first()
+        if byline is not None:
+            initial.setdefault("authors", [byline.pk])
+        return initial
+
     def save_model(self, request, obj, form, change):
         before = Review.objects.get(pk=obj.pk) if change else None
         check_save(request.user, obj, before=before)
@@ -202,13 +201,12 @@ class ReviewAdmin(EditorialAdmin):
     def bylines(self, obj):
         return ", ".join(author.name for author in obj.authors.all())
 
-    @admin.display(description="live", boolean=True)
-    def is_live(self, obj):
-        return obj.is_live
-
-    @admin.display(description="scheduled", boolean=True)
-    def is_scheduled(self, obj):
-        return obj.status == Review.Status.PUBLISHED and not obj.is_live
+    @admin.display(description="on the site", ordering="publish_at")
+    def on_site(self, obj):
+        if obj.status != Review.Status.PUBLISHED:
+            return "Not public"
+        when = date_format(timezone.localtime(obj.publish_at), "DATETIME_FORMAT")
+        return f"Live since {when}" if obj.is_live else f"Scheduled for {when}"
 
     # Actions -----------------------------------------------------------------------------
 

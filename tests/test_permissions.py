@@ -10,6 +10,7 @@ from films.models import Film
 from reviews.models import Review
 from soundtracks.models import Soundtrack, TrackNote
 from tests.factories import (
+    AuthorFactory,
     EditorFactory,
     FilmFactory,
     ReviewFactory,
@@ -166,7 +167,9 @@ def test_writer_cannot_publish_through_the_add_form(writer_client, writer):
 
 
 def test_writer_add_form_makes_their_own_draft(writer_client, writer):
+    byline = AuthorFactory(user=writer)
     data = form_data(writer_client.get(admin_url(Review, "add")))
+    assert data["authors"] == [str(byline.pk)]
     data.update(headline="Mine", slug="mine", status=IN_REVIEW)
 
     response = writer_client.post(admin_url(Review, "add"), data)
@@ -248,8 +251,6 @@ def test_writer_cannot_act_on_another_writers_draft(writer_client, other_writer)
 
 
 def test_bylines_do_not_make_a_review_a_writers_own(writer_client, writer, other_writer):
-    from tests.factories import AuthorFactory
-
     byline = AuthorFactory(user=writer)
     review = draft_by(other_writer, authors=[byline])
     assert writer_client.get(admin_url(Review, "change", review.pk)).status_code == 302
@@ -329,6 +330,8 @@ def test_editor_changelist_shows_status_schedule_and_author(editor_client, other
     assert "Coming soon" in html
     assert "Out now" in html
     assert "otto" in html
+    assert "Scheduled for" in html
+    assert "Live since" in html
     assert [r.headline for r in scheduled.context["cl"].result_list] == ["Coming soon"]
     assert [r.headline for r in by_otto.context["cl"].result_list] == ["Coming soon"]
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Revision, Version
 
-from core.revisions import versions_of
+from core.revisions import paragraph_diff, versions_of
 from films.models import Credit, Film, Franchise, Person
 from reviews.models import Author, Review, Tag
 from soundtracks.models import Soundtrack, Track, TrackNote
@@ -145,6 +145,13 @@ def test_diff_shows_the_changed_paragraph(editor_client):
     ) in html
     assert "1 unchanged paragraph" in html
     assert "The last word." not in html  # unchanged paragraphs are counted, not repeated
+
+
+def test_diff_reads_paragraphs_typed_in_a_browser():
+    # Browsers post CRLF line ends.
+    html = paragraph_diff(FIRST_BODY.replace("\n", "\r\n"), SECOND_BODY.replace("\n", "\r\n"))
+    assert html.count('class="diff-same"') == 2
+    assert html.count('class="diff-changed"') == 1
 
 
 def test_writer_cannot_see_history_of_or_revert_another_writers_review(client):
