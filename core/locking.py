@@ -9,6 +9,7 @@ it. Nothing is written, so the first person's edit stays whole.
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -38,9 +39,11 @@ class OptimisticLockForm(forms.ModelForm):
         model = type(self.instance)
         # Row-locked until the admin's transaction ends (on PostgreSQL), so no save slips in
         # between this check and ours. No join: FOR UPDATE refuses nullable outer joins.
+        rows = model._default_manager.all()
+        if transaction.get_connection(rows.db).in_atomic_block:
+            rows = rows.select_for_update()
         current = (
-            model._default_manager.select_for_update()
-            .filter(pk=self.instance.pk)
+            rows.filter(pk=self.instance.pk)
             .values("lock_version", "updated_by_id", "updated_at")
             .first()
         )
