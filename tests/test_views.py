@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from films.models import Credit
@@ -383,6 +384,14 @@ def test_robots_txt_points_at_the_sitemap(client, db):
 
     assert response["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+
+
+def test_server_error_page_renders_without_a_request():
+    # Django renders 500.html with an empty context: no request, no context processors.
+    html = Page(render_to_string("500.html"))
+
+    assert html.title == "Server error · Cuesheet"
+    assert [text for level, text in html.headings if level == "h1"] == ["Something went wrong"]
 
 
 def test_not_found_page_is_the_sites_own(client, db):
