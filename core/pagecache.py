@@ -74,7 +74,10 @@ def _cacheable_request(request):
         return False
     if any(request.path.startswith(prefix) for prefix in settings.PAGE_CACHE_EXCLUDE):
         return False
-    return not request.user.is_authenticated
+    # Whoever is logged in sends a session cookie, so a request without one is anonymous. Telling
+    # by the cookie, not by ``request.user``, lets this middleware run before sessions and
+    # authentication: a hit skips them, and everything below it, altogether.
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
 def _cacheable_response(response):
@@ -87,7 +90,13 @@ def _cacheable_response(response):
 
 
 class PublicPageCacheMiddleware:
-    """Serve anonymous readers from the cache; mark responses so proxies can cache them too."""
+    """Serve anonymous readers from the cache; mark responses so proxies can cache them too.
+
+    It sits near the top of ``MIDDLEWARE``, below the security middleware (an https redirect
+    comes first) and conditional GET (a hit can still answer 304). A miss goes through the rest
+    of the stack, and the response is stored with every header the stack added (CSP, framing,
+    ``Vary``), so a hit replays them without running it.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -95,7 +104,8 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not _cacheable_request(request):
             response = self.get_response(request)
-            if request.user.is_authenticated:
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
                 patch_cache_control(response, private=True, no_store=True)
             return response
 

@@ -38,6 +38,15 @@ def test_second_request_is_served_from_the_cache(client, django_assert_num_queri
     assert second.content == first.content
 
 
+def test_a_hit_replays_the_headers_of_the_middleware_it_skips(client):
+    review = ReviewFactory()
+    first = get(client, review.get_absolute_url())
+    second = get(client, review.get_absolute_url())
+    assert second["X-Cache"] == "hit"
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy"):
+        assert second[header] == first[header], header
+
+
 def test_cached_pages_carry_validators_for_proxies(client):
     review = ReviewFactory()
     response = get(client, review.get_absolute_url())
