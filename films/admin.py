@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.db.models import Count, Prefetch
+from django.db.models import Case, Count, Prefetch, Value, When
 from django.utils.html import format_html, format_html_join
 
 from core.admin import year_filter
@@ -75,7 +75,20 @@ class CreditInline(admin.TabularInline):
     fields = ("role", "person", "character", "billing_order")
     autocomplete_fields = ("person",)
     extra = 0
-    ordering = ("role", "billing_order")
+
+    def get_queryset(self, request):
+        # Roles in the order the choices list them (director first, cast last), as on a poster.
+        role_rank = Case(
+            *(When(role=role, then=Value(rank)) for rank, role in enumerate(Credit.Role.values)),
+            default=Value(len(Credit.Role.values)),
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("person")
+            .alias(role_rank=role_rank)
+            .order_by("role_rank", "billing_order", "pk")
+        )
 
 
 @admin.register(Film)

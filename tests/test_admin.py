@@ -193,3 +193,15 @@ def test_view_on_site_links_to_the_public_page(editor_client):
         reverse("admin:view_on_site", args=[response.context["content_type_id"], film.pk])
     )
     assert redirect.url.endswith("/films/tron-ares/")
+
+
+def test_film_credits_inline_lists_roles_in_billing_order(editor_client):
+    film = FilmFactory()
+    cast = CreditFactory(film=film, role=Credit.Role.CAST, billing_order=1)
+    producer = CreditFactory(film=film, role=Credit.Role.PRODUCER, billing_order=1)
+    director = CreditFactory(film=film, role=Credit.Role.DIRECTOR, billing_order=1)
+
+    response = editor_client.get(admin_url(Film, "change", film.pk))
+
+    inline = response.context["inline_admin_formsets"][0]
+    assert [form.original for form in inline] == [director, producer, cast]
