@@ -203,5 +203,9 @@ def test_film_credits_inline_lists_roles_in_billing_order(editor_client):
 
     response = editor_client.get(admin_url(Film, "change", film.pk))
 
-    inline = response.context["inline_admin_formsets"][0]
-    assert [form.original for form in inline] == [director, producer, cast]
+    (credits,) = [
+        inline
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.model is Credit
+    ]
+    assert [form.instance for form in credits.formset.initial_forms] == [director, producer, cast]
