@@ -1,14 +1,11 @@
 """Test settings: the development settings with faster password hashing."""
 
-import warnings
-
 from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Tests serve static files through the finders; nothing is collected into STATIC_ROOT.
 WHITENOISE_USE_FINDERS = True
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 
 # Off by default so tests see each request's own queries; tests/test_pagecache.py turns it on.
 PAGE_CACHE_TIMEOUT = 0
