@@ -24,7 +24,7 @@ PYTHON_CANDIDATES := $(PYTHON) python3.12 $(PYENV_ROOT)/shims/python3.12 \
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install run test lint format check pytest clean serve
+.PHONY: help install run test lint format check pytest clean serve bench
 
 help:
 	@echo "make run      serve the demo site on http://$(HOST):$(PORT)/ (PORT=... to change)"
@@ -35,6 +35,7 @@ help:
 	@echo "make pytest   the test suite only (PYTEST_ARGS=... to pass options)"
 	@echo "make clean    remove .venv and caches (db.sqlite3 and media/ stay)"
 	@echo "make serve    production-like: gunicorn + whitenoise, DATABASE_URL/CACHE_URL as set"
+	@echo "make bench    load-test every page type on SQLite and PostgreSQL (docs/benchmarks.md)"
 
 $(PY):
 	@py=""; \
@@ -118,6 +119,12 @@ serve: install
 	$(MANAGE) migrate --noinput && \
 	$(MANAGE) collectstatic --noinput --verbosity 0 && \
 	exec $(BIN)/gunicorn --config config/gunicorn.py config.wsgi
+
+# Not a test: generates 10,000 reviews (kept in var/ between runs), boots `make serve`'s stack on
+# SQLite and on PostgreSQL with Redis, drives every page type with wrk, and writes
+# docs/benchmarks.md. About 15 minutes; needs wrk and nginx (bench/run.py installs them).
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info staticfiles

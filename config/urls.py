@@ -5,6 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from config.env import env_bool
 from core.auth import ThrottledAdminAuthenticationForm
 from core.views import healthz
 from films.sitemaps import FilmSitemap, FranchiseSitemap, PersonSitemap
@@ -43,3 +44,7 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if env_bool("BENCH_FLOOR", False):
+    # `make bench` only: the one-query view that pages are measured against (bench/floor.py).
+    urlpatterns.insert(0, path("bench/floor/", include("bench.floor")))
