@@ -34,6 +34,7 @@ from django.core import checks
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.fields.files import ImageFieldFile
+from django.db.models.signals import pre_save
 
 from core.images import (
     ACCEPTED_MIME_TYPES,
@@ -207,6 +208,31 @@ class CleanImageField(models.ImageField):
                     )
                 )
         return errors
+
+    def contribute_to_class(self, cls, name, **kwargs):
+        super().contribute_to_class(cls, name, **kwargs)
+        if not cls._meta.abstract:
+            pre_save.connect(self._keep_stored_image_on_load, sender=cls, weak=False)
+
+    def _keep_stored_image_on_load(self, sender, instance, raw, **kwargs):
+        """``loaddata`` over a row it found by natural key keeps the image the row has.
+
+        Fixtures carry no files (the demo's illustrations are attached after loading them), so
+        reloading one would otherwise empty every image field. A row the fixture gives an image
+        takes that image, as any other field's value.
+        """
+        if not raw or instance.pk is None or getattr(instance, self.attname):
+            return
+        related = (f"{self.name}_alt", f"{self.name}_decorative")
+        names = [
+            self.attname,
+            *filter(None, (self.width_field, self.height_field)),
+            *(name for name in related if hasattr(instance, name)),
+        ]
+        stored = sender._base_manager.filter(pk=instance.pk).values(*names).first()
+        if stored and stored[self.attname]:
+            for name, value in stored.items():
+                setattr(instance, name, value)
 
     def update_dimension_fields(self, instance, force=False, *args, **kwargs):
         """Clear the width and height when the image is cleared; nothing more.

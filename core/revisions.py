@@ -1,10 +1,11 @@
 """Revisions of editorial content, kept by django-reversion: what is stored, compared and restored.
 
 A revision stores what an editor can type: the model's editable fields, foreign keys by natural
-key. Derived data (rendered HTML, citations) and bookkeeping (audit stamps, the lock version) is
-left out; the revision itself records who saved and when. A model's versions are found by its
-``uid`` when it has one, never by primary key, so revisions survive ``dumpdata
---natural-primary`` and ``loaddata`` into an empty database, where primary keys change.
+key, and an image's width and height with the image. Derived data (rendered HTML, citations)
+and bookkeeping (audit stamps, the lock version) is left out; the revision itself records who
+saved and when. A model's versions are found by its ``uid`` when it has one, never by primary
+key, so revisions survive ``dumpdata --natural-primary`` and ``loaddata`` into an empty
+database, where primary keys change.
 
 Stored data is read straight from the JSON, not through reversion's deserializer: a tag or a
 film deleted since a revision was saved then shows as "no longer exists" instead of making the
@@ -33,11 +34,13 @@ def versioned(model):
     with its user and comment; any other save (the shell, a script) gets a revision of its own,
     without a user. Raw saves (``loaddata``) are restorations, not edits, and make none.
     """
-    fields = [
-        field.name
-        for field in (*model._meta.concrete_fields, *model._meta.many_to_many)
-        if field.editable and not field.primary_key
-    ]
+    fields = []
+    for field in (*model._meta.concrete_fields, *model._meta.many_to_many):
+        if field.editable and not field.primary_key:
+            fields.append(field.name)
+            # An image's width and height travel with it: a revert to an older image needs its
+            # size, which names its renditions. They are stored, not compared or shown.
+            fields += [name for name in _dimension_fields(field) if name not in fields]
     has_uid = any(field.name == "uid" for field in model._meta.concrete_fields)
     reversion.register(
         model,
@@ -57,6 +60,14 @@ def versioned(model):
             dispatch_uid=f"core.revisions.uid.{model._meta.label_lower}",
         )
     return model
+
+
+def _dimension_fields(field):
+    return [
+        name
+        for name in (getattr(field, "width_field", None), getattr(field, "height_field", None))
+        if name
+    ]
 
 
 def _keep_uid_on_reload(sender, instance, raw, **kwargs):
@@ -240,6 +251,8 @@ def compare(model, old_version, new_version):
     old, new = stored_fields(old_version), stored_fields(new_version)
     changes = []
     for field in version_fields(model):
+        if not field.editable:
+            continue  # an image's dimensions: the image's own change says it all
         old_raw, new_raw = old.get(field.name), new.get(field.name)
         if field.many_to_many:
             if sorted(map(json.dumps, old_raw or [])) == sorted(map(json.dumps, new_raw or [])):

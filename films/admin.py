@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Case, Count, Prefetch, Value, When
 from django.utils.html import format_html, format_html_join
 
-from core.admin import year_filter
+from core.admin import IMAGES_CSS, image_preview, thumbnail, year_filter
 from core.admin_editing import AuditedAdminMixin
 from films.models import Credit, Film, Franchise, Person
 
@@ -49,13 +49,19 @@ class RoleListFilter(admin.SimpleListFilter):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ("name", "is_group", "credit_count")
+    list_display = ("name", "photo_thumbnail", "is_group", "credit_count")
     list_filter = ("is_group", RoleListFilter)
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("members",)
-    readonly_fields = ("member_of",)
-    fields = ("name", "slug", "is_group", "members", "member_of", "bio")
+    readonly_fields = ("member_of", "photo_preview")
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "is_group", "members", "member_of", "bio")}),
+        ("Photo", {"fields": ("photo_preview", "photo", "photo_alt", "photo_decorative")}),
+    )
+
+    class Media:
+        css = {"all": (IMAGES_CSS,)}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_credit_count=Count("credits"))
@@ -68,6 +74,14 @@ class PersonAdmin(admin.ModelAdmin):
     def member_of(self, obj):
         groups = obj.groups.all() if obj.pk else []
         return ", ".join(group.name for group in groups) or "—"
+
+    @admin.display(description="photo")
+    def photo_thumbnail(self, obj):
+        return thumbnail(obj.photo)
+
+    @admin.display(description="current photo")
+    def photo_preview(self, obj):
+        return image_preview(obj.photo)
 
 
 class CreditInline(admin.TabularInline):
@@ -93,13 +107,20 @@ class CreditInline(admin.TabularInline):
 
 @admin.register(Film)
 class FilmAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ("title", "release_date", "runtime", "franchise", "directed_by")
+    list_display = (
+        "title",
+        "poster_thumbnail",
+        "release_date",
+        "runtime",
+        "franchise",
+        "directed_by",
+    )
     list_filter = ("franchise", year_filter("release_date", "release year"), "certificate")
     list_select_related = ("franchise",)
     search_fields = ("title", "imdb_id")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("franchise",)
-    readonly_fields = ("infobox",)
+    readonly_fields = ("infobox", "poster_preview")
     date_hierarchy = "release_date"
     inlines = (CreditInline,)
     fieldsets = (
@@ -107,8 +128,12 @@ class FilmAdmin(AuditedAdminMixin, admin.ModelAdmin):
         (None, {"fields": ("title", "slug", "release_date", "runtime", "certificate")}),
         ("Franchise", {"fields": ("franchise", "franchise_order")}),
         ("Text", {"fields": ("tagline", "synopsis")}),
+        ("Poster", {"fields": ("poster_preview", "poster", "poster_alt", "poster_decorative")}),
         ("Elsewhere", {"fields": ("imdb_id", "tmdb_id"), "classes": ("collapse",)}),
     )
+
+    class Media:
+        css = {"all": (IMAGES_CSS,)}
 
     def get_queryset(self, request):
         directors = Credit.objects.filter(role=Credit.Role.DIRECTOR).select_related("person")
@@ -121,6 +146,14 @@ class FilmAdmin(AuditedAdminMixin, admin.ModelAdmin):
     @admin.display(description="director")
     def directed_by(self, obj):
         return ", ".join(credit.person.name for credit in obj.director_credits) or "—"
+
+    @admin.display(description="poster")
+    def poster_thumbnail(self, obj):
+        return thumbnail(obj.poster)
+
+    @admin.display(description="current poster")
+    def poster_preview(self, obj):
+        return image_preview(obj.poster)
 
     @admin.display(description="infobox (as readers see it)")
     def infobox(self, obj):

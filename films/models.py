@@ -3,6 +3,14 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.fields import (
+    CleanImageField,
+    alt_text_field,
+    decorative_field,
+    image_dimension_field,
+    require_alt_text,
+)
+
 
 class SlugNaturalKeyManager(models.Manager):
     """Catalogue rows are found by slug, so fixtures never depend on primary keys."""
@@ -50,6 +58,18 @@ class Person(models.Model):
         help_text="For a group: the people in it.",
     )
     bio = models.TextField(blank=True, help_text="A short biography in plain text.")
+    photo = CleanImageField(
+        upload_to="people/",
+        width_field="photo_width",
+        height_field="photo_height",
+        blank=True,
+        help_text="A portrait (4:5 suits the page) or a group's picture: JPEG, PNG or WebP, "
+        "ideally 1280 pixels wide or more.",
+    )
+    photo_width = image_dimension_field()
+    photo_height = image_dimension_field()
+    photo_alt = alt_text_field("photo alt text")
+    photo_decorative = decorative_field("photo is decorative")
 
     objects = SlugNaturalKeyManager()
 
@@ -67,6 +87,10 @@ class Person(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def clean(self):
+        super().clean()
+        require_alt_text(self, "photo")
 
 
 class FilmQuerySet(models.QuerySet):
@@ -98,6 +122,17 @@ class Film(models.Model):
     certificate = models.CharField(max_length=20, blank=True, help_text="For example PG or PG-13.")
     tagline = models.CharField(max_length=300, blank=True)
     synopsis = models.TextField(blank=True)
+    poster = CleanImageField(
+        upload_to="posters/",
+        width_field="poster_width",
+        height_field="poster_height",
+        blank=True,
+        help_text="The poster, upright (2:3): JPEG, PNG or WebP, ideally 1280 pixels wide or more.",
+    )
+    poster_width = image_dimension_field()
+    poster_height = image_dimension_field()
+    poster_alt = alt_text_field("poster alt text")
+    poster_decorative = decorative_field("poster is decorative")
     franchise = models.ForeignKey(
         Franchise, on_delete=models.PROTECT, null=True, blank=True, related_name="films"
     )
@@ -155,6 +190,10 @@ class Film(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def clean(self):
+        super().clean()
+        require_alt_text(self, "poster")
 
     def credits_for(self, role):
         """Credits in one role, in billing order; uses prefetched credits when present."""

@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from core.admin import IMAGES_CSS, image_preview, thumbnail
 from core.admin_editing import EditorialAdmin
 from core.locking import OptimisticLockForm
 from reviews import services
@@ -105,7 +106,15 @@ class ShareForm(forms.Form):
 class ReviewAdmin(EditorialAdmin):
     form = ReviewAdminForm
     change_form_template = "admin/reviews/review/change_form.html"
-    list_display = ("headline", "status", "on_site", "bylines", "created_by", "film")
+    list_display = (
+        "headline",
+        "hero_thumbnail",
+        "status",
+        "on_site",
+        "bylines",
+        "created_by",
+        "film",
+    )
     list_filter = (
         "status",
         PublicationFilter,
@@ -119,11 +128,24 @@ class ReviewAdmin(EditorialAdmin):
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ("headline",)}
     autocomplete_fields = ("authors", "film", "other_films", "soundtracks", "tags")
-    readonly_fields = ("first_published_at", "last_material_change_at")
+    readonly_fields = ("first_published_at", "last_material_change_at", "hero_image_preview")
     actions = ("publish_selected", "withdraw_selected", "submit_selected")
     revert_keeps = services.REVERT_KEEPS
     fieldsets = (
         (None, {"fields": ("headline", "slug", "dek", "body", "authors")}),
+        (
+            "Hero image",
+            {
+                "fields": (
+                    "hero_image_preview",
+                    "hero_image",
+                    "hero_image_alt",
+                    "hero_image_decorative",
+                ),
+                "description": "Optional. Shown across the top of the article and in link "
+                "previews; a review with one needs its alt text before it is published.",
+            },
+        ),
         ("What it covers", {"fields": ("film", "other_films", "soundtracks", "rating", "tags")}),
         (
             "Publishing",
@@ -139,6 +161,9 @@ class ReviewAdmin(EditorialAdmin):
         ),
         ("Search engines", {"fields": ("seo_title", "seo_description"), "classes": ("collapse",)}),
     )
+
+    class Media:
+        css = {"all": (IMAGES_CSS,)}
 
     # Who sees and changes what -----------------------------------------------------------
 
@@ -200,6 +225,14 @@ class ReviewAdmin(EditorialAdmin):
     @admin.display(description="by")
     def bylines(self, obj):
         return ", ".join(author.name for author in obj.authors.all())
+
+    @admin.display(description="hero image")
+    def hero_thumbnail(self, obj):
+        return thumbnail(obj.hero_image)
+
+    @admin.display(description="current hero image")
+    def hero_image_preview(self, obj):
+        return image_preview(obj.hero_image)
 
     @admin.display(description="on the site", ordering="publish_at")
     def on_site(self, obj):

@@ -11,6 +11,13 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
+from core.fields import (
+    CleanImageField,
+    alt_text_field,
+    decorative_field,
+    image_dimension_field,
+    require_alt_text,
+)
 from core.markdown import TRACK_SYNTAX_HELP, TrackReference, render_markdown
 from core.revisions import versioned
 from films.models import Film, SlugNaturalKeyManager
@@ -130,6 +137,19 @@ class Review(models.Model):
     )
     # Derived from the body on every save (and on loaddata), so pages never render Markdown.
     body_html = models.TextField(editable=False, blank=True)
+    hero_image = CleanImageField(
+        "hero image",
+        upload_to="heroes/",
+        width_field="hero_image_width",
+        height_field="hero_image_height",
+        blank=True,
+        help_text="Shown across the top of the article and in link previews; wide (16:9): "
+        "JPEG, PNG or WebP, ideally 1280 pixels wide or more.",
+    )
+    hero_image_width = image_dimension_field()
+    hero_image_height = image_dimension_field()
+    hero_image_alt = alt_text_field("hero image alt text")
+    hero_image_decorative = decorative_field("hero image is decorative")
     cited_tracks = models.ManyToManyField(
         Track,
         related_name="citing_reviews",
@@ -286,6 +306,10 @@ class Review(models.Model):
                 f"{TRACK_SYNTAX_HELP}"
                 for reference in unknown
             ]
+        try:
+            require_alt_text(self, "hero_image")
+        except ValidationError as error:
+            errors.update(error.error_dict)
         if errors:
             raise ValidationError(errors)
 

@@ -85,7 +85,8 @@ def check_save(user, review, *, before=None):
 def publication_problems(review):
     """Everything a review still needs before it can be published, in plain words.
 
-    An empty list means it may go live. The hero image check applies once reviews have one.
+    An empty list means it may go live. A hero image needs alt text unless it is marked
+    decorative: the form asks for it too, but a review saved by code may lack it.
     """
     problems = []
     if not review.headline.strip():
@@ -97,8 +98,8 @@ def publication_problems(review):
     if review.film_id is None:
         problems.append("a primary film")
     hero = getattr(review, "hero_image", None)
-    alt = getattr(review, "hero_image_alt", None) or getattr(review, "hero_alt", "")
-    if hero and not (alt or "").strip():
+    alt = getattr(review, "hero_image_alt", None) or ""
+    if hero and not getattr(review, "hero_image_decorative", False) and not alt.strip():
         problems.append("alt text for the hero image")
     return problems
 

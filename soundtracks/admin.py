@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count, Sum
 
-from core.admin import year_filter
+from core.admin import IMAGES_CSS, image_preview, thumbnail, year_filter
 from core.admin_editing import (
     AuditedAdminMixin,
     EditorialAdmin,
@@ -23,18 +23,31 @@ class TrackInline(admin.TabularInline):
 
 @admin.register(Soundtrack)
 class SoundtrackAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ("title", "film", "kind", "release_date", "track_count", "running_time")
+    list_display = (
+        "title",
+        "cover_thumbnail",
+        "film",
+        "kind",
+        "release_date",
+        "track_count",
+        "running_time",
+    )
     list_filter = ("kind", "film__franchise", year_filter("release_date", "release year"))
     list_select_related = ("film",)
     search_fields = ("title", "artist_credit", "film__title")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("film", "artists")
+    readonly_fields = ("cover_preview",)
     inlines = (TrackInline,)
     fieldsets = (
         (None, {"fields": ("title", "slug", "film", "kind")}),
         ("Release", {"fields": ("artist_credit", "artists", "label", "release_date")}),
+        ("Cover", {"fields": ("cover_preview", "cover", "cover_alt", "cover_decorative")}),
         ("Text", {"fields": ("description",)}),
     )
+
+    class Media:
+        css = {"all": (IMAGES_CSS,)}
 
     def get_queryset(self, request):
         return (
@@ -50,6 +63,14 @@ class SoundtrackAdmin(AuditedAdminMixin, admin.ModelAdmin):
     @admin.display(description="running time", ordering="_running_time")
     def running_time(self, obj):
         return format_duration(obj._running_time) or "—"
+
+    @admin.display(description="cover")
+    def cover_thumbnail(self, obj):
+        return thumbnail(obj.cover)
+
+    @admin.display(description="current cover")
+    def cover_preview(self, obj):
+        return image_preview(obj.cover)
 
 
 CHANGE_ANY_NOTE = "soundtracks.change_any_tracknote"

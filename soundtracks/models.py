@@ -6,6 +6,13 @@ from django.db.models import Q
 from django.urls import reverse
 
 from core.durations import DurationSecondsField, format_duration
+from core.fields import (
+    CleanImageField,
+    alt_text_field,
+    decorative_field,
+    image_dimension_field,
+    require_alt_text,
+)
 from core.revisions import versioned
 from films.models import Film, Person, SlugNaturalKeyManager
 
@@ -57,6 +64,18 @@ class Soundtrack(models.Model):
     release_date = models.DateField(null=True, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SCORE)
     description = models.TextField(blank=True)
+    cover = CleanImageField(
+        upload_to="covers/",
+        width_field="cover_width",
+        height_field="cover_height",
+        blank=True,
+        help_text="The album's front cover, square: JPEG, PNG or WebP, ideally 1280 pixels "
+        "wide or more.",
+    )
+    cover_width = image_dimension_field()
+    cover_height = image_dimension_field()
+    cover_alt = alt_text_field("cover alt text")
+    cover_decorative = decorative_field("cover is decorative")
     # Empty for rows loaded from fixtures that carry no times (loaddata skips auto_now).
     created_at = models.DateTimeField(auto_now_add=True, null=True)
     updated_at = models.DateTimeField("last changed", auto_now=True, null=True)
@@ -97,6 +116,10 @@ class Soundtrack(models.Model):
         return (self.slug,)
 
     natural_key.dependencies = ["films.film", "films.person"]
+
+    def clean(self):
+        super().clean()
+        require_alt_text(self, "cover")
 
 
 class TrackManager(models.Manager):

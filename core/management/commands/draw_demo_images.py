@@ -119,8 +119,11 @@ def write_demo_file(demo, content, storage=default_storage):
     return storage.save(demo.demo_path, ContentFile(content))
 
 
-def attach_demo_image(demo, content, *, replace=False):
-    """Store a drawing in its row's image field; return what happened, in words."""
+def attach_demo_image(demo, *, replace=False):
+    """Draw and store an illustration in its row's image field; return what happened, in words.
+
+    Nothing is drawn for a row that keeps the image it has, so a second run costs a query a row.
+    """
     model = apps.get_model(demo.model)
     try:
         field = model._meta.get_field(demo.field)
@@ -131,10 +134,12 @@ def attach_demo_image(demo, content, *, replace=False):
     instance = model._default_manager.filter(slug=demo.slug).first()
     if instance is None:
         return "skipped: no such row (load the fixtures first)"
+    if getattr(instance, demo.field) and not replace:
+        return "kept the image already there"
     attached = attach_image(
         instance,
         demo.field,
-        ContentFile(content),
+        ContentFile(demo.draw()),
         name=demo.file_name,
         alt=demo.alt,
         replace=replace,
@@ -174,10 +179,10 @@ class Command(BaseCommand):
         for demo in DEMO_IMAGES:
             if slugs and demo.slug not in slugs:
                 continue
-            content = demo.draw()
             target = f"{demo.model} {demo.slug} ({demo.field})"
             if attach:
-                self.stdout.write(f"{target}: {attach_demo_image(demo, content, replace=replace)}")
+                self.stdout.write(f"{target}: {attach_demo_image(demo, replace=replace)}")
             else:
+                content = demo.draw()
                 name = write_demo_file(demo, content)
                 self.stdout.write(f"{target}: {name}, {len(content) // 1024} KiB")

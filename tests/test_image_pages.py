@@ -1,0 +1,465 @@
+"""Images in the product: the four content models' fields, the admin's forms, thumbnails and
+previews, the reader pages' markup and link previews, and the demo illustrations.
+
+The pipeline itself (decoding, cleaning, renditions, names) is tested on a model of its own in
+``tests/test_images.py``; these tests go through the real models, admin and pages.
+"""
+
+import io
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from PIL import ExifTags, Image
+
+from core.fields import CleanImageField, attach_image
+from core.revisions import compare, stored_fields, versions_of
+from films.models import Film, Person
+from reviews import services
+from reviews.models import Review
+from soundtracks.models import Soundtrack
+from tests.factories import (
+    EditorFactory,
+    FilmFactory,
+    PersonFactory,
+    ReviewFactory,
+    SoundtrackFactory,
+)
+from tests.test_images import BAD_UPLOADS, encode, jpeg, picture, png, stored_files
+from tests.workflow_helpers import admin_url, form_data, form_errors, post_change
+
+pytestmark = [
+    pytest.mark.django_db,
+    # The 100-megapixel bad upload also trips Pillow's own, far higher, alarm: expected here.
+    pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning"),
+]
+
+REVIEW_SLUG = "tron-ares-nine-inch-nails-score-review"
+
+# model: (image field, upload folder, factory)
+IMAGE_FIELDS = {
+    Film: ("poster", "posters", FilmFactory),
+    Person: ("photo", "people", PersonFactory),
+    Soundtrack: ("cover", "covers", SoundtrackFactory),
+    Review: ("hero_image", "heroes", ReviewFactory),
+}
+MODELS = list(IMAGE_FIELDS)
+
+
+def label(model):
+    return model._meta.model_name
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def give_image(obj, field, data=None, *, alt="An illustration", name="image.png"):
+    """Store an image on ``obj`` through the pipeline, as the demo command does."""
+    attach_image(obj, field, ContentFile(data or png((480, 320))), name=name, alt=alt)
+    return obj
+
+
+def upload(data, name="upload.jpg", content_type="image/jpeg"):
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+class Images(HTMLParser):
+    """Every ``<img>`` on a page, and the head's ``<meta>`` properties."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.images = []
+        self.meta = {}
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "img":
+            self.images.append(attrs)
+        elif tag == "meta" and attrs.get("property"):
+            self.meta[attrs["property"]] = attrs.get("content")
+
+    def with_class(self, name):
+        return [img for img in self.images if name in img.get("class", "").split()]
+
+    def of(self, image):
+        """The ``<img>`` elements showing ``image`` (an image field's file)."""
+        return [img for img in self.images if image.renditions[-1].url == img.get("src")]
+
+
+def images_on(client, path):
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return Images(response.content.decode())
+
+
+# The fields ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", MODELS, ids=label)
+def test_each_content_model_has_a_checked_image_with_alt_text(model):
+    field_name, folder, _ = IMAGE_FIELDS[model]
+    field = model._meta.get_field(field_name)
+
+    assert isinstance(field, CleanImageField)
+    assert field.upload_to == f"{folder}/"
+    assert field.blank
+    assert model._meta.get_field(f"{field_name}_alt").max_length == 300
+    assert model._meta.get_field(f"{field_name}_decorative").default is False
+    assert field.check() == []
+
+
+@pytest.mark.parametrize("model", MODELS, ids=label)
+def test_alt_text_is_required_unless_the_image_is_decorative(media_root, model):
+    field_name, folder, factory = IMAGE_FIELDS[model]
+    obj = give_image(factory(), field_name)
+    assert getattr(obj, field_name).name.startswith(f"{folder}/")
+
+    setattr(obj, f"{field_name}_alt", " ")
+    with pytest.raises(ValidationError) as raised:
+        obj.full_clean()
+    assert raised.value.error_dict[f"{field_name}_alt"][0].code == "alt_required"
+
+    setattr(obj, f"{field_name}_decorative", True)
+    obj.full_clean()
+
+
+def test_review_clean_reports_the_alt_text_with_its_other_problems(media_root):
+    review = give_image(ReviewFactory(), "hero_image")
+    review.hero_image_alt = ""
+    review.body = "[Nowhere](track:no-such-album/1)"
+
+    with pytest.raises(ValidationError) as raised:
+        review.full_clean()
+
+    assert set(raised.value.error_dict) == {"body", "hero_image_alt"}
+
+
+def test_a_hero_image_without_alt_text_blocks_publishing(media_root):
+    editor = EditorFactory()
+    review = ReviewFactory(status=Review.Status.IN_REVIEW, publish_at=None)
+    # Stored by code, past the form's check: the publish check is what stops it.
+    review.hero_image.save("hero.png", ContentFile(png((800, 450))), save=True)
+
+    with pytest.raises(ValidationError, match="It still needs alt text for the hero image."):
+        services.publish(review, user=editor)
+    assert Review.objects.get(pk=review.pk).status == Review.Status.IN_REVIEW
+
+    review.hero_image_decorative = True
+    assert services.publish(review, user=editor)
+    assert Review.objects.get(pk=review.pk).is_live
+
+
+def test_publishing_in_the_admin_asks_for_the_hero_images_alt_text(client, media_root):
+    editor = EditorFactory()
+    client.force_login(editor)
+    review = ReviewFactory(status=Review.Status.IN_REVIEW, publish_at=None)
+    review.hero_image.save("hero.png", ContentFile(png((800, 450))), save=True)
+
+    response = post_change(client, review, status=Review.Status.PUBLISHED)
+
+    assert response.status_code == 200
+    assert "It still needs alt text for the hero image." in response.content.decode()
+    assert response.context["adminform"].form.errors["hero_image_alt"]
+    assert Review.objects.get(pk=review.pk).status == Review.Status.IN_REVIEW
+
+
+def test_reverting_a_review_brings_back_its_earlier_hero_image_and_size(client, media_root):
+    editor = EditorFactory()
+    client.force_login(editor)
+    review = ReviewFactory()
+    post_change(client, review, hero_image=upload(jpeg((1600, 900))), hero_image_alt="First")
+    first = Review.objects.get(pk=review.pk)
+    post_change(client, first, hero_image=upload(jpeg((700, 500))), hero_image_alt="Second")
+    second = Review.objects.get(pk=review.pk)
+    assert (second.hero_image_width, second.hero_image_alt) == (700, "Second")
+
+    [version] = [v for v in versions_of(review) if stored_fields(v)["hero_image_alt"] == "First"]
+    services.revert_review(second, version, user=editor)
+
+    reverted = Review.objects.get(pk=review.pk)
+    assert reverted.hero_image.name == first.hero_image.name
+    assert (reverted.hero_image_width, reverted.hero_image_height) == (1600, 900)
+    assert reverted.hero_image_alt == "First"
+    for rendition in reverted.hero_image.renditions:
+        assert (media_root / rendition.name).is_file()
+
+
+def test_comparing_revisions_names_the_image_not_its_size(client, media_root):
+    editor = EditorFactory()
+    client.force_login(editor)
+    review = ReviewFactory()
+    post_change(client, review, hero_image=upload(jpeg((800, 450))), hero_image_alt="A hero")
+    review = Review.objects.get(pk=review.pk)
+    post_change(client, review, hero_image=upload(jpeg((600, 400))), hero_image_alt="Another")
+    *_, old, new = versions_of(review)
+
+    changes = compare(Review, old, new)
+
+    assert [change.label for change in changes] == ["Hero image", "Hero image alt text"]
+
+
+# The demo illustrations ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tron_with_images(media_root):
+    call_command("loaddata", "tron", verbosity=0)
+    call_command("draw_demo_images", "--attach", stdout=io.StringIO())
+
+
+def test_demo_images_are_attached_to_every_kind_of_row(tron_with_images):
+    for model, (field_name, folder, _) in IMAGE_FIELDS.items():
+        with_image = model.objects.exclude(**{field_name: ""})
+        assert with_image.exists(), model
+        for obj in with_image:
+            assert getattr(obj, field_name).name.startswith(f"{folder}/")
+            assert getattr(obj, f"{field_name}_alt").startswith("Illustration")
+
+
+def test_loading_the_fixtures_again_keeps_the_attached_images(tron_with_images, media_root):
+    files = stored_files(media_root)
+    poster = Film.objects.get(slug="tron").poster.name
+
+    call_command("loaddata", "tron", verbosity=0)
+    out = io.StringIO()
+    call_command("draw_demo_images", "--attach", stdout=out)
+
+    film = Film.objects.get(slug="tron")
+    assert (film.poster.name, film.poster_width) == (poster, 800)
+    assert film.poster_alt.startswith("Illustration")
+    assert "attached" not in out.getvalue().replace("kept the image already there", "")
+    assert stored_files(media_root) == files
+
+
+def test_a_fixture_row_with_its_own_image_replaces_the_stored_one(tron_with_images, tmp_path):
+    fixture = tmp_path / "film.json"
+    fixture.write_text(
+        '[{"model": "films.film", "fields": {"slug": "tron", "title": "Tron",'
+        ' "poster": "posters/other.png", "poster_width": 10, "poster_height": 15,'
+        ' "poster_alt": "Other"}}]'
+    )
+
+    call_command("loaddata", str(fixture), verbosity=0)
+
+    film = Film.objects.get(slug="tron")
+    assert (film.poster.name, film.poster_width, film.poster_alt) == (
+        "posters/other.png",
+        10,
+        "Other",
+    )
+
+
+# The admin: uploads ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(EditorFactory())
+    return client
+
+
+def add_form_data(client, model):
+    """What the add form posts for a new, valid row of ``model``, without an image."""
+    data = form_data(client.get(admin_url(model, "add")))
+    data.update({"title": "New", "name": "New", "headline": "New", "slug": "new-row"})
+    if model is Soundtrack:
+        data.update({"film": str(FilmFactory().pk), "artist_credit": "Someone"})
+    return data
+
+
+def image_field_changes(model, data, **alt):
+    field_name = IMAGE_FIELDS[model][0]
+    return {field_name: data, f"{field_name}_alt": alt.get("alt", "An illustration")}
+
+
+BAD_CASES = ["svg renamed .jpg", "truncated jpeg", "10000 × 10000 png of a few KiB"]
+
+
+@pytest.mark.parametrize("case", BAD_UPLOADS)
+@pytest.mark.parametrize("model", MODELS, ids=label)
+def test_a_bad_upload_to_the_change_form_is_a_form_error_and_changes_nothing(
+    editor_client, media_root, model, case
+):
+    field_name, _, factory = IMAGE_FIELDS[model]
+    obj = give_image(factory(), field_name, alt="Before")
+    files = stored_files(media_root)
+    data, code = BAD_UPLOADS[case]
+
+    response = post_change(
+        editor_client, obj, **image_field_changes(model, upload(data), alt="After")
+    )
+
+    assert response.status_code == 200, "the form should be shown again"
+    errors = response.context["adminform"].form.errors.as_data()
+    assert errors[field_name][0].code == code
+    assert stored_files(media_root) == files
+    stored = model.objects.get(pk=obj.pk)
+    assert getattr(stored, field_name).name == getattr(obj, field_name).name
+    assert getattr(stored, f"{field_name}_alt") == "Before"
+
+
+@pytest.mark.parametrize("case", BAD_CASES)
+@pytest.mark.parametrize("model", MODELS, ids=label)
+def test_a_bad_upload_to_the_add_form_is_a_form_error_and_adds_nothing(
+    editor_client, media_root, model, case
+):
+    field_name = IMAGE_FIELDS[model][0]
+    rows = model.objects.count()
+    data = add_form_data(editor_client, model)
+    data.update(image_field_changes(model, upload(BAD_UPLOADS[case][0])))
+
+    response = editor_client.post(admin_url(model, "add"), data)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors.as_data()
+    assert errors[field_name][0].code == BAD_UPLOADS[case][1]
+    assert model.objects.count() == rows
+    assert stored_files(media_root) == []
+
+
+@pytest.mark.parametrize("model", MODELS, ids=label)
+def test_the_admin_form_needs_alt_text_unless_the_image_is_decorative(
+    editor_client, media_root, model
+):
+    field_name = IMAGE_FIELDS[model][0]
+    data = add_form_data(editor_client, model)
+    data.update(image_field_changes(model, upload(jpeg()), alt=""))
+
+    refused = editor_client.post(admin_url(model, "add"), data)
+
+    assert refused.status_code == 200
+    assert "mark it decorative" in str(refused.context["adminform"].form.errors)
+    assert not model.objects.filter(slug="new-row").exists()
+    assert stored_files(media_root) == []
+
+    data.update(image_field_changes(model, upload(jpeg()), alt=""))
+    data[f"{field_name}_decorative"] = "on"
+    accepted = editor_client.post(admin_url(model, "add"), data)
+
+    assert accepted.status_code == 302, form_errors(accepted)
+    obj = model.objects.get(slug="new-row")
+    assert getattr(obj, f"{field_name}_decorative")
+    assert getattr(obj, field_name)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=label)
+def test_an_admin_upload_is_stored_with_renditions_at_the_configured_widths(
+    editor_client, media_root, model
+):
+    field_name, folder, factory = IMAGE_FIELDS[model]
+    obj = factory()
+
+    response = post_change(
+        editor_client, obj, **image_field_changes(model, upload(jpeg((1500, 1000))))
+    )
+
+    assert response.status_code == 302, form_errors(response)
+    image = getattr(model.objects.get(pk=obj.pk), field_name)
+    assert re.fullmatch(rf"{folder}/upload-[0-9a-f]{{16}}\.jpg", image.name)
+    assert (image.width, image.height) == (1500, 1000)
+    widths = []
+    for rendition in image.renditions:
+        with Image.open(media_root / rendition.name) as stored:
+            assert stored.format == "WEBP"
+            widths.append(stored.size)
+    assert widths == [(320, 213), (640, 427), (960, 640), (1280, 853)]
+
+
+def test_a_jpeg_uploaded_through_the_admin_is_stored_without_exif_or_gps(editor_client, media_root):
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "SpyCam"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (51.0, 30.0, 26.0)
+    data = encode(picture((900, 600)), "JPEG", exif=exif)
+    with Image.open(io.BytesIO(data)) as sent:
+        assert sent.getexif().get_ifd(ExifTags.IFD.GPSInfo)
+    person = PersonFactory()
+
+    response = post_change(editor_client, person, photo=upload(data), photo_alt="A portrait")
+
+    assert response.status_code == 302, form_errors(response)
+    stored = (media_root / Person.objects.get(pk=person.pk).photo.name).read_bytes()
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.format == "JPEG"
+        assert not image.getexif()
+        assert "exif" not in image.info
+    assert b"SpyCam" not in stored
+    assert b"Exif" not in stored
+
+
+# The admin: thumbnails and previews ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", MODELS, ids=label)
+def test_changelist_shows_a_thumbnail_with_alt_text(editor_client, media_root, model):
+    field_name, _, factory = IMAGE_FIELDS[model]
+    obj = give_image(factory(), field_name, alt="A glowing grid")
+    factory()  # and a row without an image
+
+    html = editor_client.get(admin_url(model, "changelist")).content.decode()
+
+    image = getattr(obj, field_name)
+    thumbnails = Images(html).with_class("cuesheet-thumbnail")
+    assert thumbnails == [
+        {
+            "src": image.thumbnail_url,
+            "width": "320",
+            "height": "213",
+            "alt": "A glowing grid",
+            "class": "cuesheet-thumbnail",
+            "loading": "lazy",
+        }
+    ]
+    assert "admin/css/images.css" in html
+
+
+@pytest.mark.parametrize("model", MODELS, ids=label)
+def test_changelist_with_images_keeps_a_fixed_query_count(editor_client, media_root, model):
+    field_name, _, factory = IMAGE_FIELDS[model]
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert editor_client.get(admin_url(model, "changelist")).status_code == 200
+        return len(captured)
+
+    for _ in range(3):
+        give_image(factory(), field_name, png((60, 40)))
+    with_3 = queries()
+    for _ in range(12):
+        give_image(factory(), field_name, png((60, 40)))
+    assert queries() == with_3
+
+
+@pytest.mark.parametrize("model", MODELS, ids=label)
+def test_change_form_previews_the_current_image(editor_client, media_root, model):
+    field_name, _, factory = IMAGE_FIELDS[model]
+    obj = give_image(factory(), field_name, png((1200, 800)), alt="A red sun")
+
+    html = editor_client.get(admin_url(model, "change", obj.pk)).content.decode()
+
+    image = getattr(obj, field_name)
+    [preview] = Images(html).with_class("cuesheet-preview-image")
+    assert (preview["src"], preview["width"], preview["alt"]) == (
+        image.renditions[1].url,
+        "640",
+        "A red sun",
+    )
+    assert "1200 × 800 pixels; WebP renditions 320, 640, 960, 1200 pixels wide." in html
+    assert f'href="{image.url}"' in html
+
+
+def test_change_form_without_an_image_says_so(editor_client):
+    film = FilmFactory()
+    html = editor_client.get(admin_url(Film, "change", film.pk)).content.decode()
+    assert "No image yet. Upload one below." in html
