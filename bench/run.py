@@ -57,7 +57,7 @@ PAGE_LABELS = {
     "ceiling": "**ceiling** (nginx, static file)",
 }
 PSQL = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-tAq"]
-REDIS_DB = 13  # The page cache of the PostgreSQL run; flushed before each cached run.
+REDIS_DB = 12  # The first of the Redis databases the PostgreSQL run uses (12 to 15), flushed.
 DATABASES = {
     "SQLite": {
         "url": f"sqlite:///{VAR}/cuesheet.sqlite3",
@@ -78,28 +78,44 @@ DATABASES = {
 # A step names the commit that completed it; "before" is the commit just before the first.
 # ``analyze``: whether the database had planner statistics then (generate_content runs ANALYZE
 # since ba41f60; before, a SQLite copy gets its statistics deleted).
+PAGES_BY_QUERIES = ("review", "film", "soundtrack", "search")
 STEPS = (
     {
         "label": "before",
         "revision": "30605bf",
         "analyze": False,
-        "uncached": ("review", "film", "soundtrack", "archive", "search"),
-        "cached": ("review",),
+        "uncached": PAGES_BY_QUERIES,
+        "cached": ("review", "feed"),
     },
     {
-        "label": "indexes + ANALYZE",
+        "label": "+ indexes, ANALYZE",
         "revision": "ba41f60",
         "analyze": True,
-        "uncached": ("review", "film", "soundtrack", "archive", "search"),
+        "uncached": PAGES_BY_QUERIES,
         "cached": (),
     },
     {
-        "label": "listings without bodies, EXISTS for related reviews",
+        "label": "+ bodiless listings, EXISTS",
         "revision": "731458f",
         "analyze": True,
-        "uncached": ("review", "film", "soundtrack", "archive", "search"),
+        "uncached": PAGES_BY_QUERIES,
         "cached": (),
     },
+    {
+        "label": "+ page cache first",
+        "revision": "dce9df6",
+        "analyze": True,
+        "uncached": (),
+        "cached": ("review", "feed"),
+    },
+    {
+        "label": "+ feed in one piece",
+        "revision": "e9c83dd",
+        "analyze": True,
+        "uncached": ("feed",),
+        "cached": ("review", "feed"),
+    },
+    # Then dd52784, threaded workers with keep-alive: "now".
 )
 
 
@@ -487,11 +503,12 @@ def step_database(name, spec, step, index, tree):
     return url
 
 
-def cache_url(spec, index):
-    """Each server gets a cache of its own: Redis databases 13, 14, ... for PostgreSQL."""
+def cache_url(spec, slot):
+    """Each server with the page cache on gets a cache of its own, emptied: for PostgreSQL,
+    Redis databases 12, 13, ... With the page cache off, the cache holds nothing of note."""
     if spec["cache"].startswith("redis"):
-        redis_flush(REDIS_DB + index)
-        return spec["cache"].rsplit("/", 1)[0] + f"/{REDIS_DB + index}"
+        redis_flush(REDIS_DB + slot)
+        return spec["cache"].rsplit("/", 1)[0] + f"/{REDIS_DB + slot}"
     return spec["cache"]
 
 
@@ -512,7 +529,7 @@ def measure(name, spec, urls, pages, options, nginx):
                     say(f"{name} {step['label']}: skipped ({error})")
 
         plan = []
-        env = django_env(spec["url"], cache_url(spec, 0), page_cache=0)
+        env = django_env(spec["url"], page_cache=0)
         server = stack.enter_context(Server(f"{name} uncached", env))
         # The floor and the ceiling serve these bytes.
         saved = VAR / "www" / "review.html"
@@ -526,11 +543,13 @@ def measure(name, spec, urls, pages, options, nginx):
         plan += [(("now", "cached", page), server.url + urls[page]) for page in pages]
         plan.append((("now", "cached", "ceiling"), nginx.url + "/review.html"))
 
-        for index, (step, tree, url) in enumerate(steps, start=1):
+        slots = iter(range(1, 4))  # Redis databases 13 to 15
+        for step, tree, url in steps:
             for mode, timeout in (("uncached", 0), ("cached", 600)):
                 if not step[mode]:
                     continue
-                env = django_env(url, cache_url(spec, index), page_cache=timeout, BENCH_FLOOR="0")
+                cache = cache_url(spec, next(slots)) if timeout else "locmem://"
+                env = django_env(url, cache, page_cache=timeout, BENCH_FLOOR="0")
                 server = stack.enter_context(
                     Server(f"{name} {step['label']} {mode}", env, cwd=tree)
                 )
@@ -659,7 +678,7 @@ def write_report(path, report, options):
         "then weighs on the pages and their references alike. wrk shares the cores with the "
         "server.",
         "- *Uncached*: `PAGE_CACHE_TIMEOUT=0`. *Cached*: the page cache on, primed; "
-        "local memory for SQLite, Redis for PostgreSQL.",
+        "local memory (per worker) for SQLite, Redis for PostgreSQL.",
         "- *Floor*: `bench/floor.py`, one query and the review page's bytes through the same "
         "middleware and server. *Ceiling*: the same bytes as a static file from nginx "
         "(bench/nginx.conf, 2 workers, keep-alive; gunicorn's sync workers close each "
@@ -777,7 +796,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reviews", type=int, default=10_000)
     parser.add_argument(
-        "--duration", type=int, default=4, help="Seconds measured per URL and round."
+        "--duration", type=int, default=3, help="Seconds measured per URL and round."
     )
     parser.add_argument("--rounds", type=int, default=2, help="Rounds; the best one counts.")
     parser.add_argument("--warmup", type=int, default=1, help="Seconds of warm-up per URL.")
