@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -10,6 +9,7 @@ from core.fields import (
     image_dimension_field,
     require_alt_text,
 )
+from core.models import changed_by_field
 
 
 class SlugNaturalKeyManager(models.Manager):
@@ -148,24 +148,8 @@ class Film(models.Model):
     # Empty for rows loaded from fixtures that carry no times (loaddata skips auto_now).
     created_at = models.DateTimeField(auto_now_add=True, null=True)
     updated_at = models.DateTimeField("last changed", auto_now=True, null=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        help_text="Who added the film.",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name="last changed by",
-    )
+    created_by = changed_by_field(help_text="Who added the film.")
+    updated_by = changed_by_field(verbose_name="last changed by")
 
     objects = FilmManager()
 

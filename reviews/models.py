@@ -19,6 +19,7 @@ from core.fields import (
     require_alt_text,
 )
 from core.markdown import TRACK_SYNTAX_HELP, TrackReference, render_markdown
+from core.models import LockVersionModel, changed_by_field
 from core.revisions import versioned
 from films.models import Film, SlugNaturalKeyManager
 from soundtracks.models import Soundtrack, Track
@@ -118,7 +119,7 @@ class ReviewManager(SlugNaturalKeyManager.from_queryset(ReviewQuerySet)):
 
 
 @versioned
-class Review(models.Model):
+class Review(LockVersionModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "in_review", "In review"
@@ -199,25 +200,11 @@ class Review(models.Model):
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
+    created_by = changed_by_field(
         help_text="Who started the review. Writers may edit the "
         "reviews they created, and only until they are published; editors may edit any.",
     )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name="last changed by",
-    )
+    updated_by = changed_by_field(verbose_name="last changed by")
     last_material_change_at = models.DateTimeField(
         "last material change",
         null=True,
@@ -228,8 +215,6 @@ class Review(models.Model):
     )
     # Revisions find the review by this, not by its primary key, which dumpdata/loaddata change.
     uid = models.UUIDField("identifier", default=uuid.uuid4, unique=True, editable=False)
-    # Moved on by every save; the admin refuses a form loaded from an older one (core.locking).
-    lock_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ReviewManager()
 
@@ -273,9 +258,6 @@ class Review(models.Model):
         elif self.first_published_at and self.first_published_at > timezone.now():
             # Withdrawn or sent back before its time came: it was never published.
             self.first_published_at = None
-        self.lock_version += 1
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "lock_version"}
         update_fields = kwargs.get("update_fields")
         body_changes = update_fields is None or "body" in update_fields
         if body_changes:

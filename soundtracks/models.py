@@ -13,6 +13,7 @@ from core.fields import (
     image_dimension_field,
     require_alt_text,
 )
+from core.models import LockVersionModel, changed_by_field
 from core.revisions import versioned
 from films.models import Film, Person, SlugNaturalKeyManager
 
@@ -79,24 +80,8 @@ class Soundtrack(models.Model):
     # Empty for rows loaded from fixtures that carry no times (loaddata skips auto_now).
     created_at = models.DateTimeField(auto_now_add=True, null=True)
     updated_at = models.DateTimeField("last changed", auto_now=True, null=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        help_text="Who added the album.",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name="last changed by",
-    )
+    created_by = changed_by_field(help_text="Who added the album.")
+    updated_by = changed_by_field(verbose_name="last changed by")
 
     objects = SoundtrackManager()
 
@@ -190,7 +175,7 @@ class TrackNoteManager(models.Manager):
 
 
 @versioned
-class TrackNote(models.Model):
+class TrackNote(LockVersionModel):
     """What an editor knows about one track: the scene it scores and how the film uses it."""
 
     class Usage(models.TextChoices):
@@ -234,26 +219,8 @@ class TrackNote(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        help_text="Writers may edit the notes they created; editors any.",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name="last changed by",
-    )
-    # Moved on by every save; the admin refuses a form loaded from an older one (core.locking).
-    lock_version = models.PositiveIntegerField(default=0, editable=False)
+    created_by = changed_by_field(help_text="Writers may edit the notes they created; editors any.")
+    updated_by = changed_by_field(verbose_name="last changed by")
 
     objects = TrackNoteManager()
 
@@ -266,12 +233,6 @@ class TrackNote(models.Model):
 
     def __str__(self):
         return f"Note on {self.track.title}" + (f": {self.scene}" if self.scene else "")
-
-    def save(self, *args, **kwargs):
-        self.lock_version += 1
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "lock_version"}
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return self.track.get_absolute_url()
