@@ -7,6 +7,8 @@ fetched, so they add no queries.
 
 from django.conf import settings
 
+from core.fields import alt_text_for
+
 SCHEMA = "https://schema.org"
 DESCRIPTION_LENGTH = 160
 
@@ -38,6 +40,29 @@ def _date(value):
 def _clean(data):
     """Drop empty values so the JSON-LD carries only what is known."""
     return {key: value for key, value in data.items() if value not in (None, "", [])}
+
+
+def preview_image(request, image):
+    """What a link preview (Open Graph) shows of an image field's file, or None without one.
+
+    The widest WebP rendition: the size link previews ask for (about 1200 pixels wide), never
+    the original, which may be a 40-megapixel upload. Its URL is absolute, as Open Graph wants.
+    """
+    if not image:
+        return None
+    rendition = image.renditions[-1]
+    return {
+        "url": _absolute(request, rendition.url),
+        "width": rendition.width,
+        "height": rendition.height,
+        "alt": alt_text_for(image.instance, image.field.name),
+        "wide": rendition.width > rendition.height,
+    }
+
+
+def _image_url(request, image):
+    preview = preview_image(request, image)
+    return preview["url"] if preview else None
 
 
 def website(request):
@@ -80,6 +105,7 @@ def _person_ref(request, person):
 
 def person(request, person):
     data = _person_ref(request, person)
+    data["image"] = _image_url(request, person.photo)
     if person.is_group:
         data["member"] = [_person_ref(request, member) for member in person.members.all()]
     else:
@@ -98,6 +124,7 @@ def movie(request, film, context=True):
             "duration": iso_duration(film.runtime * 60) if film.runtime else None,
             "contentRating": film.certificate,
             "description": film.synopsis,
+            "image": _image_url(request, film.poster),
             "director": [_person_ref(request, person) for person in film.directors],
             "producer": [_person_ref(request, person) for person in film.producers],
             "musicBy": [_person_ref(request, person) for person in film.composers],
@@ -120,6 +147,7 @@ def music_album(request, soundtrack):
                 "name": soundtrack.title,
                 "url": url,
                 "albumProductionType": "https://schema.org/SoundtrackAlbum",
+                "image": _image_url(request, soundtrack.cover),
                 "byArtist": [_person_ref(request, artist) for artist in soundtrack.artists.all()]
                 or {"@type": "MusicGroup", "name": soundtrack.artist_credit},
                 "datePublished": _date(soundtrack.release_date),
@@ -154,6 +182,7 @@ def review(request, review):
                 "name": review.headline,
                 "headline": review.headline,
                 "description": review.dek,
+                "image": _image_url(request, review.hero_image),
                 "url": _absolute(request, review.get_absolute_url()),
                 "datePublished": _date(review.first_published_at or review.publish_at),
                 "dateModified": _date(review.updated_at),

@@ -84,6 +84,7 @@ class FilmDetailView(PageMixin, DetailView):
                 f"{facts}: credits, cast, soundtracks and reviews on Cuesheet."
             ),
             "og_type": "video.movie",
+            "image": seo.preview_image(self.request, film.poster),
         }
 
     def get_breadcrumbs(self):
@@ -126,6 +127,7 @@ class PersonDetailView(PageMixin, DetailView):
                 f"{person.name}: film credits and soundtrack albums on Cuesheet.",
             ),
             "og_type": "profile",
+            "image": seo.preview_image(self.request, person.photo),
         }
 
     def get_breadcrumbs(self):

@@ -87,6 +87,9 @@ class ReviewDetailView(PreviewMixin, PageMixin, DetailView):
             "title": review.seo_title or review.headline,
             "description": seo.describe(review.seo_description, review.dek, review.headline),
             "og_type": "article",
+            # Without a hero image of its own, a review's link preview shows its film's poster.
+            "image": seo.preview_image(self.request, review.hero_image)
+            or seo.preview_image(self.request, review.film and review.film.poster),
         }
 
     def get_breadcrumbs(self):

@@ -35,6 +35,7 @@ class SoundtrackDetailView(PageMixin, DetailView):
                 "the reviews that cite them."
             ),
             "og_type": "music.album",
+            "image": seo.preview_image(self.request, soundtrack.cover),
         }
 
     def get_breadcrumbs(self):

@@ -211,12 +211,6 @@ def test_comparing_revisions_names_the_image_not_its_size(client, media_root):
 # The demo illustrations ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def tron_with_images(media_root):
-    call_command("loaddata", "tron", verbosity=0)
-    call_command("draw_demo_images", "--attach", stdout=io.StringIO())
-
-
 def test_demo_images_are_attached_to_every_kind_of_row(tron_with_images):
     for model, (field_name, folder, _) in IMAGE_FIELDS.items():
         with_image = model.objects.exclude(**{field_name: ""})
@@ -226,8 +220,8 @@ def test_demo_images_are_attached_to_every_kind_of_row(tron_with_images):
             assert getattr(obj, f"{field_name}_alt").startswith("Illustration")
 
 
-def test_loading_the_fixtures_again_keeps_the_attached_images(tron_with_images, media_root):
-    files = stored_files(media_root)
+def test_loading_the_fixtures_again_keeps_the_attached_images(tron_with_images, settings):
+    files = stored_files(settings.MEDIA_ROOT)
     poster = Film.objects.get(slug="tron").poster.name
 
     call_command("loaddata", "tron", verbosity=0)
@@ -238,7 +232,7 @@ def test_loading_the_fixtures_again_keeps_the_attached_images(tron_with_images, 
     assert (film.poster.name, film.poster_width) == (poster, 800)
     assert film.poster_alt.startswith("Illustration")
     assert "attached" not in out.getvalue().replace("kept the image already there", "")
-    assert stored_files(media_root) == files
+    assert stored_files(settings.MEDIA_ROOT) == files
 
 
 def test_a_fixture_row_with_its_own_image_replaces_the_stored_one(tron_with_images, tmp_path):
@@ -463,3 +457,170 @@ def test_change_form_without_an_image_says_so(editor_client):
     film = FilmFactory()
     html = editor_client.get(admin_url(Film, "change", film.pk)).content.decode()
     assert "No image yet. Upload one below." in html
+
+
+# Reader pages ----------------------------------------------------------------------------------
+
+TRON_PAGES = {
+    "home": "/",
+    "review archive": "/reviews/",
+    "review": f"/reviews/{REVIEW_SLUG}/",
+    "film list": "/films/",
+    "film": "/films/tron-ares/",
+    "soundtrack": "/soundtracks/tron-ares-soundtrack/",
+    "person": "/people/trent-reznor/",
+    "group": "/people/nine-inch-nails/",
+    "franchise": "/franchises/tron/",
+    "search": "/search/?q=tron",
+    "tag": "/tags/tron/",
+    "author": "/authors/cuesheet-staff/",
+}
+
+
+def image_of(model, slug):
+    field_name = IMAGE_FIELDS[model][0]
+    return getattr(model.objects.get(slug=slug), field_name)
+
+
+# page: (the image shown first and most prominently, whether it is above the fold)
+LEAD_IMAGES = {
+    "review": (Review, REVIEW_SLUG, True),
+    "home": (Review, REVIEW_SLUG, True),
+    "film": (Film, "tron-ares", True),
+    "soundtrack": (Soundtrack, "tron-ares-soundtrack", True),
+    "person": (Person, "trent-reznor", True),
+    "group": (Person, "nine-inch-nails", True),
+    "film list": (Film, "tron", False),
+    "franchise": (Film, "tron-legacy", False),
+    "review archive": (Film, "tron-ares", False),
+}
+
+
+@pytest.mark.parametrize("page", LEAD_IMAGES)
+def test_reader_pages_show_images_with_srcset_sizes_width_height_and_alt(
+    client, tron_with_images, page
+):
+    model, slug, above_the_fold = LEAD_IMAGES[page]
+    image = image_of(model, slug)
+
+    [img, *_] = images_on(client, TRON_PAGES[page]).of(image)
+
+    renditions = image.renditions
+    assert img["srcset"] == ", ".join(f"{r.url} {r.width}w" for r in renditions)
+    assert img["sizes"]
+    assert (img["width"], img["height"]) == (str(renditions[-1].width), str(renditions[-1].height))
+    if above_the_fold:
+        assert (img["loading"], img["fetchpriority"]) == ("eager", "high")
+        assert img["alt"] == getattr(image.instance, f"{image.field.name}_alt")
+        assert img["alt"].startswith("Illustration")
+    else:
+        # Beside the title it illustrates, a thumbnail says nothing more: screen readers skip it.
+        assert (img["loading"], img["alt"]) == ("lazy", "")
+        assert "fetchpriority" not in img
+
+
+@pytest.mark.parametrize("path", TRON_PAGES.values(), ids=TRON_PAGES.keys())
+def test_every_image_on_a_reader_page_keeps_its_place_and_has_alt(
+    client, tron_with_images, settings, path
+):
+    images = images_on(client, path).images
+
+    for img in images:
+        assert {"src", "srcset", "sizes", "width", "height", "alt", "loading"} <= set(img), img
+        assert img["src"].startswith(settings.MEDIA_URL)
+    assert len([img for img in images if img.get("fetchpriority") == "high"]) <= 1
+
+
+def test_the_lists_show_each_films_poster_and_each_albums_cover(client, tron_with_images):
+    films = images_on(client, "/films/")
+    assert all(films.of(image_of(Film, slug)) for slug in ("tron", "tron-legacy", "tron-ares"))
+
+    album = image_of(Soundtrack, "tron-ares-soundtrack")
+    assert images_on(client, "/films/tron-ares/").of(album)
+    assert images_on(client, "/people/trent-reznor/").of(album) == []  # his albums are the band's
+    assert images_on(client, "/people/nine-inch-nails/").of(album)
+    assert images_on(client, f"/reviews/{REVIEW_SLUG}/").of(album)
+    [focus] = images_on(client, "/").of(album)
+    assert focus["loading"] == "eager"
+
+
+def test_a_page_without_an_image_keeps_its_placeholder(client, tron_with_images):
+    html = client.get("/films/tron-ares/").content.decode()
+    assert "poster-placeholder" not in html
+
+    Film.objects.filter(slug="tron-ares").update(poster="")
+    Soundtrack.objects.filter(slug="tron-ares-soundtrack").update(cover="")
+    Person.objects.filter(slug="trent-reznor").update(photo="")
+
+    film = client.get("/films/tron-ares/").content.decode()
+    assert 'class="poster-placeholder"' in film
+    assert "/media/posters/" not in film
+    assert 'class="poster-placeholder cover-placeholder"' in (
+        client.get("/soundtracks/tron-ares-soundtrack/").content.decode()
+    )
+    assert 'class="poster-placeholder portrait-placeholder"' in (
+        client.get("/people/trent-reznor/").content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "model", "slug", "card"),
+    [
+        (f"/reviews/{REVIEW_SLUG}/", Review, REVIEW_SLUG, "summary_large_image"),
+        ("/films/tron-ares/", Film, "tron-ares", "summary"),
+        ("/soundtracks/tron-ares-soundtrack/", Soundtrack, "tron-ares-soundtrack", "summary"),
+        ("/people/trent-reznor/", Person, "trent-reznor", "summary"),
+    ],
+)
+def test_link_previews_and_structured_data_carry_the_image(
+    client, tron_with_images, path, model, slug, card
+):
+    image = image_of(model, slug)
+    widest = image.renditions[-1]
+    response = client.get(path)
+    html = response.content.decode()
+    meta = Images(html).meta
+
+    url = f"http://testserver{widest.url}"
+    assert meta["og:image"] == url
+    assert meta["og:image:type"] == "image/webp"
+    assert (meta["og:image:width"], meta["og:image:height"]) == (
+        str(widest.width),
+        str(widest.height),
+    )
+    assert meta["og:image:alt"].startswith("Illustration")
+    assert f'<meta name="twitter:card" content="{card}">' in html
+    structured = [data for data in response.context["structured_data"] if "image" in data]
+    assert [data["image"] for data in structured] == [url]
+
+
+def test_a_review_without_a_hero_image_previews_its_films_poster(client, tron_with_images):
+    Review.objects.filter(slug=REVIEW_SLUG).update(hero_image="")
+    poster = image_of(Film, "tron-ares")
+
+    response = client.get(f"/reviews/{REVIEW_SLUG}/")
+
+    assert Images(response.content.decode()).meta["og:image"].endswith(poster.renditions[-1].url)
+    [review_data] = [d for d in response.context["structured_data"] if d["@type"] == "Review"]
+    assert "image" not in review_data
+    assert review_data["itemReviewed"]["image"].endswith(poster.renditions[-1].url)
+
+
+def test_pages_without_an_image_have_no_og_image(client, tron_with_images):
+    html = client.get("/films/").content.decode()
+    assert "og:image" not in html
+    assert '<meta name="twitter:card" content="summary">' in html
+
+
+@pytest.mark.parametrize("path", TRON_PAGES.values(), ids=TRON_PAGES.keys())
+def test_images_add_no_queries_to_a_page(client, tron_with_images, path):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured)
+
+    with_images = queries()
+    for model, (field_name, _, _) in IMAGE_FIELDS.items():
+        model.objects.update(**{field_name: ""})
+
+    assert queries() == with_images
