@@ -65,6 +65,7 @@ install: $(STAMP)
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) loaddata tron
+	$(MANAGE) draw_demo_images --attach
 	@echo
 	@echo "Site:  http://$(HOST):$(PORT)/"
 	@echo "Admin: http://$(HOST):$(PORT)/admin/"

@@ -11,7 +11,8 @@ the rest of the suite. Fixtures:
   request that fails or any response of 400 and up, unless the test expected that status (checked
   when the test ends, unless it has already failed).
 - ``page_problems``: that recorder, for ``assert_clean()`` after each step and ``expect_status()``.
-- ``tron``: the demo content (``loaddata tron``) in the live server's database.
+- ``tron``: the demo content (``loaddata tron``) in the live server's database, with the
+  illustrations that ``make run`` attaches.
 - ``assert_accessible``: runs axe-core on the page and fails with each violation's rule id, impact
   and node targets.
 """
@@ -21,7 +22,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -160,13 +160,14 @@ def page(request, browser, live_server, page_problems):
 
 
 @pytest.fixture
-def tron(transactional_db, live_server):
-    """The Tron demo content, loaded where the live server reads it.
+def tron(transactional_db, live_server, tron_with_images):
+    """The Tron demo content with its illustrations, loaded where the live server reads it.
 
     live_server runs in another thread, so the test cannot hold the data in an open transaction:
-    transactional_db commits it and empties the tables after the test.
+    transactional_db commits it and empties the tables after the test. The images are the
+    session's (``demo_images`` in tests/conftest.py); the live server serves MEDIA_ROOT at
+    MEDIA_URL itself, as Django's LiveServerThread does, with DEBUG off and no URL route.
     """
-    call_command("loaddata", "tron", verbosity=0)
 
 
 def format_axe_violations(url, violations):
