@@ -109,13 +109,14 @@ pytest: install
 # the https-only settings are turned off: SECURE_SSL_REDIRECT would send every request to an
 # https:// that nothing serves, secure cookies never come back over http (no admin login: the
 # CSRF cookie is missing), and HSTS, should a local TLS proxy ever front this server, would pin
-# https on localhost, every port of it, for a year.
+# https on localhost, every port of it, for a year. Local media is served by Django here
+# (SERVE_MEDIA=1); in production a proxy or the object store serves it.
 serve: install
 	@mkdir -p var
 	@test -s var/secret_key || $(PY) -c 'import secrets; print(secrets.token_urlsafe(64))' > var/secret_key
 	export DJANGO_SETTINGS_MODULE=config.settings_production \
 		SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" \
-		SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0 \
+		SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0 SERVE_MEDIA=1 \
 		HOST=$(HOST) PORT=$(PORT) && \
 	$(MANAGE) migrate --noinput && \
 	$(MANAGE) collectstatic --noinput --verbosity 0 && \

@@ -1,9 +1,9 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
+from django.views.static import serve
 
 from config.env import env_bool
 from core.auth import ThrottledAdminAuthenticationForm
@@ -42,8 +42,16 @@ urlpatterns = [
     path("", include("reviews.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    # Local media through Django: development and `make serve`. In production a proxy or the
+    # object store serves media (README, "Media storage").
+    urlpatterns.append(
+        re_path(
+            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    )
 
 if env_bool("BENCH_FLOOR", False):
     # `make bench` only: the one-query view that pages are measured against (bench/floor.py).

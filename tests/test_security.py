@@ -147,3 +147,34 @@ def test_admin_login_succeeds_below_the_limit(client):
     response = client.post(url, {"username": "ed", "password": "correct horse battery"})
     assert response.status_code == 302
     cache.clear()
+
+
+@pytest.mark.parametrize(("serve_media", "status"), [("1", 200), ("0", 404)])
+def test_production_settings_serve_local_media_only_when_asked(tmp_path, serve_media, status):
+    (tmp_path / "posters").mkdir()
+    (tmp_path / "posters" / "tron.webp").write_bytes(b"RIFF....WEBP")
+    script = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "print(Client().get('/media/posters/tron.webp', secure=True).status_code)"
+    )
+    environment = {
+        key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY"}
+    }
+    environment.update(
+        DJANGO_SETTINGS_MODULE="config.settings_production",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="testserver",
+        MEDIA_ROOT=str(tmp_path),
+        SERVE_MEDIA=serve_media,
+        PAGE_CACHE_TIMEOUT="0",  # no database here: the page cache would ask for schedules
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.strip().splitlines()[-1] == str(status), result.stderr
