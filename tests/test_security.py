@@ -153,8 +153,11 @@ def test_admin_login_succeeds_below_the_limit(client):
 def test_production_settings_serve_local_media_only_when_asked(tmp_path, serve_media, status):
     (tmp_path / "posters").mkdir()
     (tmp_path / "posters" / "tron.webp").write_bytes(b"RIFF....WEBP")
+    # Production pages need collected static files (the 404 page names hashed assets).
     script = (
         "import django; django.setup();"
+        "from django.core.management import call_command;"
+        "call_command('collectstatic', interactive=False, verbosity=0);"
         "from django.test import Client;"
         "print(Client().get('/media/posters/tron.webp', secure=True).status_code)"
     )
@@ -166,6 +169,7 @@ def test_production_settings_serve_local_media_only_when_asked(tmp_path, serve_m
         SECRET_KEY=STRONG_KEY,
         ALLOWED_HOSTS="testserver",
         MEDIA_ROOT=str(tmp_path),
+        STATIC_ROOT=str(tmp_path / "static"),
         SERVE_MEDIA=serve_media,
         PAGE_CACHE_TIMEOUT="0",  # no database here: the page cache would ask for schedules
     )
