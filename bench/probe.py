@@ -1,13 +1,15 @@
-"""In-process measurements for ``bench/run.py``, run as ``python -m bench.probe COMMAND``.
+"""In-process measurements for ``bench/run.py``: ``python bench/probe.py COMMAND``.
 
-It runs under the same settings and ``DATABASE_URL`` as the server being measured and prints
-one JSON document on stdout. Commands:
+It runs under the same settings and ``DATABASE_URL`` as the server being measured, with the
+code of the directory it is started in (an older commit's checkout, too), and prints one JSON
+document on stdout. Commands:
 
 ``status``            how much generated content the database holds
 ``urls SET``          one URL per page type, for the ``tron`` fixtures or the ``gen``erated data
 ``queries SET``       queries per public page (page cache off) and per admin changelist
 ``loaddata``          seconds ``loaddata tron`` takes in-process
 ``profile URL N``     where the time of N requests for URL goes (cProfile), by part
+``time URL...``       milliseconds per request for each URL: the best of 7 batches of 10
 """
 
 import cProfile
@@ -19,6 +21,8 @@ import time
 
 import django
 
+# The code measured is the checkout this runs in, not necessarily the one this file is in.
+sys.path.insert(0, os.getcwd())
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_production")
 django.setup()
 
@@ -207,6 +211,24 @@ def profile(url, count):
     }
 
 
+def timings(urls):
+    """CPU cost per request, steadier than throughput on a shared machine: the best batch."""
+    client = Client()
+    result = {}
+    for url in urls:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+        batches = []
+        for _ in range(7):
+            started = time.perf_counter()
+            for _ in range(10):
+                client.get(url)
+            batches.append((time.perf_counter() - started) / 10 * 1000)
+        result[url] = min(batches)
+    return result
+
+
 def main(argv):
     command, *args = argv
     if command == "status":
@@ -219,6 +241,8 @@ def main(argv):
         result = loaddata()
     elif command == "profile":
         result = profile(args[0], int(args[1]))
+    elif command == "time":
+        result = timings(args)
     else:
         raise SystemExit(f"unknown command {command!r}")
     json.dump(result, sys.stdout)
