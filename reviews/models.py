@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -345,10 +345,47 @@ def _find_tracks(references):
     }
 
 
+def refresh_rendering(review):
+    """Re-derive a review's HTML and citations without counting it as an edit."""
+    cited = review.render_body()
+    Review.objects.filter(pk=review.pk).update(body_html=review.body_html)
+    review.cited_tracks.set(cited)
+
+
 @receiver(post_save, sender=Review, dispatch_uid="reviews.render_loaded_review")
 def render_loaded_review(sender, instance, raw, **kwargs):
     """``loaddata`` saves raw, past ``save()``: derive the HTML and citations of what it loaded."""
     if raw:
-        cited = instance.render_body()
-        sender.objects.filter(pk=instance.pk).update(body_html=instance.body_html)
-        instance.cited_tracks.set(cited)
+        refresh_rendering(instance)
+
+
+# A body links to a track by its album's slug, disc and position. When an album or a cited track
+# changes or goes, the stored HTML of the reviews citing it is rendered again, so that a link
+# never points at a moved anchor or a deleted track: it follows the track or becomes plain text.
+
+
+@receiver(post_save, sender=Track, dispatch_uid="reviews.rerender_for_track")
+def rerender_for_track(sender, instance, raw, **kwargs):
+    if not raw:
+        for review in Review.objects.filter(cited_tracks=instance):
+            refresh_rendering(review)
+
+
+@receiver(post_save, sender=Soundtrack, dispatch_uid="reviews.rerender_for_soundtrack")
+def rerender_for_soundtrack(sender, instance, raw, **kwargs):
+    if not raw:
+        for review in Review.objects.filter(cited_tracks__soundtrack=instance).distinct():
+            refresh_rendering(review)
+
+
+@receiver(pre_delete, sender=Track, dispatch_uid="reviews.remember_citing_reviews")
+def remember_citing_reviews(sender, instance, **kwargs):
+    instance._citing_review_ids = list(
+        Review.objects.filter(cited_tracks=instance).values_list("pk", flat=True)
+    )
+
+
+@receiver(post_delete, sender=Track, dispatch_uid="reviews.rerender_for_deleted_track")
+def rerender_for_deleted_track(sender, instance, **kwargs):
+    for review in Review.objects.filter(pk__in=getattr(instance, "_citing_review_ids", [])):
+        refresh_rendering(review)
