@@ -1,8 +1,9 @@
 """The public page cache: whole anonymous GET responses, invalidated by a content version.
 
 Every save, delete or relation change of a model in ``settings.PAGE_CACHE_APPS`` bumps one
-version number; cache keys include it, so an edit, a publish or a withdrawal makes every cached
-page stale at once (old entries simply expire). A scheduled review needs no write to go live,
+version number; each cached page is stored with the version it was rendered at and served only
+while that is the current one, so an edit, a publish or a withdrawal makes every cached page
+stale at once. A scheduled review needs no write to go live,
 so the earliest future publish time is kept beside the version: the first request after it
 bumps the version too. Staff (anyone logged in), the admin, and responses that say
 ``private``/``no-store`` are never cached, so previews and share links of drafts never are.
@@ -52,8 +53,10 @@ def _next_scheduled_change():
     return min(moments).timestamp() if moments else _NO_SCHEDULE
 
 
-def current_version():
-    values = cache.get_many([VERSION_KEY, NEXT_CHANGE_KEY])
+def current_version(values=None):
+    """The content version; ``values`` may hold what a ``get_many`` already read of it."""
+    if values is None:
+        values = cache.get_many([VERSION_KEY, NEXT_CHANGE_KEY])
     version = values.get(VERSION_KEY)
     next_change = values.get(NEXT_CHANGE_KEY)
     if version is None:
@@ -109,11 +112,15 @@ class PublicPageCacheMiddleware:
                 patch_cache_control(response, private=True, no_store=True)
             return response
 
-        version = current_version()
+        # One round trip to the cache for a hit: the page is stored under its URL with the
+        # version it was rendered at, and read together with the current version. A page from
+        # an older version is a miss, and the new rendering replaces it.
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"pagecache:{version}:{request.method}:{digest}"
-        response = cache.get(key)
-        if response is not None:
+        key = f"pagecache:page:{request.method}:{digest}"
+        values = cache.get_many([VERSION_KEY, NEXT_CHANGE_KEY, key])
+        version = current_version(values)
+        stored_version, response = values.get(key, (None, None))
+        if stored_version == version:
             response["X-Cache"] = "hit"
             return response
 
@@ -123,6 +130,6 @@ class PublicPageCacheMiddleware:
             response["ETag"] = f'"{etag}"'
             response["Last-Modified"] = http_date(version / 1e9)
             patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
-            cache.set(key, response, settings.PAGE_CACHE_TIMEOUT)
+            cache.set(key, (version, response), settings.PAGE_CACHE_TIMEOUT)
             response["X-Cache"] = "miss"
         return response
