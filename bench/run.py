@@ -57,7 +57,7 @@ PAGE_LABELS = {
     "ceiling": "**ceiling** (nginx, static file)",
 }
 PSQL = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-tAq"]
-REDIS_DB = 12  # The first of the Redis databases the PostgreSQL run uses (12 to 15), flushed.
+REDIS_DB = 10  # The first of the Redis databases the PostgreSQL run uses (10 to 15), flushed.
 DATABASES = {
     "SQLite": {
         "url": f"sqlite:///{VAR}/cuesheet.sqlite3",
@@ -120,7 +120,14 @@ STEPS = (
         "uncached": ("feed",),
         "cached": ("review", "feed"),
     },
-    # Then dd52784, threaded workers with keep-alive: "now".
+    {
+        "label": "+ threads, keep-alive",
+        "revision": "dd52784",
+        "analyze": True,
+        "uncached": (),
+        "cached": ("review", "feed"),
+    },
+    # Then 10d8ee3, one cache round trip for a hit, and "now".
 )
 
 
@@ -564,7 +571,7 @@ def measure(name, spec, urls, pages, options, nginx):
 
         # Earlier commits: cached pages through their servers (the server's share of a hit is
         # most of it); uncached pages only in-process below, where CPU time is what differs.
-        slots = iter(range(1, 4))  # Redis databases 13 to 15
+        slots = iter(range(1, 6))  # Redis databases 11 to 15
         for step, tree, url in steps:
             if step["cached"]:
                 env = django_env(url, cache_url(spec, next(slots)), page_cache=600, BENCH_FLOOR="0")
@@ -580,10 +587,10 @@ def measure(name, spec, urls, pages, options, nginx):
         best = run_rounds(plan, options)
 
         say(f"{name}: timing the pages in-process")
-        inprocess = {"now": in_process(spec["url"], urls, [*pages, "floor"], pages)}
+        inprocess = {"now": in_process(spec, spec["url"], urls, [*pages, "floor"], pages)}
         for step, tree, url in steps:
             inprocess[step["label"]] = in_process(
-                url, urls, step["uncached"], step["cached"], cwd=tree, BENCH_FLOOR="0"
+                spec, url, urls, step["uncached"], step["cached"], cwd=tree, BENCH_FLOOR="0"
             )
 
     results = {"steps": {}, "inprocess": inprocess}
@@ -598,12 +605,13 @@ def measure(name, spec, urls, pages, options, nginx):
     return results
 
 
-def in_process(database_url, urls, uncached, cached, cwd=None, **extra):
-    """Milliseconds per request, page cache off and on (local memory), by page."""
+def in_process(spec, database_url, urls, uncached, cached, cwd=None, **extra):
+    """Milliseconds per request, page cache off and on (in the database's cache), by page."""
     result = {}
     for mode, timeout, pages in (("uncached", 0, uncached), ("cached", 600, cached)):
         if pages:
-            env = django_env(database_url, page_cache=timeout, **extra)
+            cache = cache_url(spec, 0) if timeout else "locmem://"
+            env = django_env(database_url, cache, page_cache=timeout, **extra)
             times = probe(env, "time", *(urls[page] for page in pages), cwd=cwd)
             result[mode] = {page: times[urls[page]] for page in pages}
     return result
