@@ -979,6 +979,7 @@ def main():
         remove_worktree(CODE)
     report["minutes"] = (time.monotonic() - started) / 60
     Path(options.json).write_text(json.dumps(report, indent=2))
+    Path(options.output).parent.mkdir(parents=True, exist_ok=True)
     write_report(Path(options.output), report, options)
     say(f"wrote {options.output} in {report['minutes']:.1f} minutes")
 
