@@ -7,14 +7,15 @@ import os
 bind = os.environ.get(
     "GUNICORN_BIND", f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 )
-# The site is CPU-bound Django: about one worker per core, each serving one request at a time
-# (GUNICORN_THREADS=1), behind a proxy that buffers slow clients. Threaded workers rather than
-# sync ones for keep-alive: a connection serves many requests, which is most of the cost of a
-# page-cache hit (make bench: about 1.5x the hits per second, the same for uncached pages).
+# The site is CPU-bound Django: about one worker per core, each serving one request at a time,
+# behind a proxy that buffers slow clients. Sync workers take a new connection per request, so
+# the kernel hands each to whichever worker is free. Threaded workers with keep-alive
+# (GUNICORN_WORKER_CLASS=gthread) were tried: hits gained a few percent, but a client's
+# kept-alive connections stay with the worker that accepted them, and under make bench one
+# worker often held them all, halving uncached throughput.
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
-keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 10
 # Load Django once in the master and fork: quicker starts, memory shared between workers.
