@@ -794,14 +794,29 @@ def write(publication, writer):
     writer.link("cited tracks", Review._meta.get_field("cited_tracks"), cited)
     writer.insert("track notes", TrackNote, p.notes)
 
-    fix_timestamps(Film.objects.filter(slug__startswith=PREFIX), ANCHOR)
-    fix_timestamps(Soundtrack.objects.filter(slug__startswith=PREFIX), ANCHOR)
-    fix_timestamps(TrackNote.objects.filter(track__soundtrack__slug__startswith=PREFIX), ANCHOR)
-    # A review was last saved when it went live (drafts: at the anchor), so none reads "Updated".
-    fix_timestamps(
-        Review.objects.filter(slug__startswith=PREFIX),
-        Coalesce(models.F("publish_at"), models.Value(ANCHOR)),
-    )
+    for model, queryset in generated().items():
+        # A review was last saved when it went live (drafts: at the anchor): none reads "Updated".
+        if model is Review:
+            fix_timestamps(queryset, Coalesce(models.F("publish_at"), models.Value(ANCHOR)))
+        else:
+            fix_timestamps(queryset, ANCHOR)
+
+
+def generated():
+    """Everything the command makes, by model, dependants first (films and people are
+    protected from deletion while anything points at them)."""
+    return {
+        TrackNote: TrackNote.objects.filter(track__soundtrack__slug__startswith=PREFIX),
+        Review: Review.objects.filter(slug__startswith=PREFIX),
+        Track: Track.objects.filter(soundtrack__slug__startswith=PREFIX),
+        Soundtrack: Soundtrack.objects.filter(slug__startswith=PREFIX),
+        Credit: Credit.objects.filter(film__slug__startswith=PREFIX),
+        Film: Film.objects.filter(slug__startswith=PREFIX),
+        Person: Person.objects.filter(slug__startswith=PREFIX),
+        Franchise: Franchise.objects.filter(slug__startswith=PREFIX),
+        Tag: Tag.objects.filter(slug__startswith=PREFIX),
+        Author: Author.objects.filter(slug__startswith=PREFIX),
+    }
 
 
 def generated_counts():
@@ -814,19 +829,10 @@ def generated_counts():
 
 
 def delete_generated(progress):
-    """Delete everything the command made, dependants first (films and people are protected)."""
-    steps = (
-        ("track notes", TrackNote.objects.filter(track__soundtrack__slug__startswith=PREFIX)),
-        ("reviews", Review.objects.filter(slug__startswith=PREFIX)),
-        ("albums", Soundtrack.objects.filter(slug__startswith=PREFIX)),
-        ("films", Film.objects.filter(slug__startswith=PREFIX)),
-        ("people", Person.objects.filter(slug__startswith=PREFIX)),
-        ("franchises", Franchise.objects.filter(slug__startswith=PREFIX)),
-        ("tags", Tag.objects.filter(slug__startswith=PREFIX)),
-        ("authors", Author.objects.filter(slug__startswith=PREFIX)),
-    )
-    progress.start("deleting", len(steps))
-    for _, queryset in steps:
+    """Delete everything the command made, and nothing else."""
+    querysets = generated().values()
+    progress.start("deleting", len(querysets))
+    for queryset in querysets:
         queryset.only("pk").delete()
         progress.advance()
     progress.finish()
