@@ -120,14 +120,8 @@ STEPS = (
         "uncached": ("feed",),
         "cached": ("review", "feed"),
     },
-    {
-        "label": "+ threads, keep-alive",
-        "revision": "dd52784",
-        "analyze": True,
-        "uncached": (),
-        "cached": ("review", "feed"),
-    },
-    # Then 10d8ee3, one cache round trip for a hit, and "now".
+    # Then 10d8ee3, one cache round trip for a hit, and "now". (dd52784 tried threaded workers
+    # with keep-alive; they went back to sync, see config/gunicorn.py.)
 )
 
 
@@ -738,9 +732,9 @@ def write_report(path, report, options):
         f"- Data: `generate_content` at {report['reviews']:,} reviews "
         f"({report['reviews'] // 5:,} films, {report['reviews'] * 3 // 20:,} albums of about "
         "20 tracks, notes, tags, people, franchises) plus the Tron fixtures.",
-        "- Server: `make serve`'s stack — gunicorn (config/gunicorn.py: 2 workers, one thread "
-        "each, keep-alive), `config.settings_production`, whitenoise, the request log on. "
-        "PostgreSQL with persistent connections (`?conn_max_age=60`).",
+        "- Server: `make serve`'s stack — gunicorn (config/gunicorn.py: 2 sync workers), "
+        "`config.settings_production`, whitenoise, the request log on. PostgreSQL with "
+        "persistent connections and `random_page_cost=1.1` (see the notes at the end).",
         f"- Load: `wrk -t{options.threads} -c{options.connections} -d{options.duration}s "
         f"--latency` on loopback, one URL at a time after a {options.warmup} s warm-up; every "
         f"URL of a database (pages, floor, ceiling, earlier commits) in turn, {options.rounds} "
