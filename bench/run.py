@@ -708,6 +708,11 @@ def steps_section(report):
     return out
 
 
+def short(function):
+    """A profiled function's name without the path to site-packages or the checkout."""
+    return function.split("site-packages/")[-1].lstrip("./")
+
+
 def verdict(met):
     return "**met**" if met else "**not met**"
 
@@ -774,10 +779,15 @@ def write_report(path, report, options):
             for page in PAGES
             if small_pages[page] != gen_pages[page]
         )
+        tron_pages = db["tron_queries"]["pages"]
+        tron_differs = ", ".join(
+            f"{page} {tron_pages[page]}" for page in PAGES if tron_pages[page] != gen_pages[page]
+        )
         target_lines.append(
-            f"| {name}: queries per page the same, Tron fixtures and 40 generated reviews → "
-            f"{report['reviews']:,} | {'all equal' if same else differing} "
-            "(the Tron pages: see below) | " + verdict(same) + " |"
+            f"| {name}: queries per page the same at 40 and at {report['reviews']:,} generated "
+            f"reviews | {'all equal' if same else differing}; the Tron pages "
+            + (f"differ by shape: {tron_differs} (see the notes)" if tron_differs else "too")
+            + f" | {verdict(same)} |"
         )
         small_lists = db["small_queries"]["changelists"]
         gen_lists = db["queries"]["changelists"]
@@ -876,7 +886,7 @@ def write_report(path, report, options):
             "| function | ms per request |",
             "| --- | ---: |",
             *(
-                f"| `{row['function']}` | {row['ms_per_request']:.2f} |"
+                f"| `{short(row['function'])}` | {row['ms_per_request']:.2f} |"
                 for row in prof["top_own_time"][:10]
             ),
             "",
@@ -917,7 +927,19 @@ def main():
     )
     parser.add_argument("--output", default=str(BASE / "docs" / "benchmarks.md"))
     parser.add_argument("--json", default=str(VAR / "results.json"))
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="Measure nothing: write the document again from the --json of an earlier run "
+        "(after editing bench/notes.md, say).",
+    )
     options = parser.parse_args()
+    if options.report_only:
+        report = json.loads(Path(options.json).read_text())
+        vars(options).update(report.get("options", {}))
+        write_report(Path(options.output), report, options)
+        say(f"wrote {options.output} from {options.json}")
+        return
     pages = [page for page in options.pages.split(",") if page]
     started = time.monotonic()
     global CODE
@@ -932,6 +954,10 @@ def main():
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(),
         "reviews": options.reviews,
+        "options": {
+            key: getattr(options, key)
+            for key in ("threads", "connections", "duration", "warmup", "rounds")
+        },
         "revision": subprocess.run(
             ["git", "describe", "--always", "--dirty"],
             cwd=CODE,
