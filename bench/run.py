@@ -355,6 +355,7 @@ class Server:
             except (urllib.error.URLError, ConnectionError):
                 pass
             if self.process.poll() is not None or time.monotonic() > deadline:
+                self.__exit__()  # __exit__ is not called when __enter__ raises.
                 raise SystemExit(f"{self.label}: the server did not start; see {log.name}")
             time.sleep(0.2)
 
@@ -395,6 +396,7 @@ class Nginx:
                 return self
             except (urllib.error.URLError, ConnectionError):
                 if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.__exit__()
                     raise SystemExit("nginx did not start; see var/bench/nginx/error.log") from None
                 time.sleep(0.2)
 
