@@ -83,13 +83,12 @@ class PublicationFilter(admin.SimpleListFilter):
         )
 
     def queryset(self, request, queryset):
-        published = Review.Status.PUBLISHED
         if self.value() == "live":
             return queryset.published()
         if self.value() == "scheduled":
-            return queryset.filter(status=published, publish_at__gt=timezone.now())
+            return queryset.scheduled()
         if self.value() == "not_published":
-            return queryset.exclude(status=published)
+            return queryset.exclude(status=Review.Status.PUBLISHED)
         return queryset
 
 

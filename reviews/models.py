@@ -79,13 +79,14 @@ class ReviewQuerySet(models.QuerySet):
         """The one visibility rule: published, and its publish time has come."""
         return self.filter(status=Review.Status.PUBLISHED, publish_at__lte=timezone.now())
 
+    def scheduled(self, now=None):
+        """Published with a publish time still to come: they go live by themselves."""
+        return self.filter(status=Review.Status.PUBLISHED, publish_at__gt=now or timezone.now())
+
     def next_scheduled_publish(self, now):
         """When the next scheduled review goes live, or None: caches expire then."""
         return (
-            self.filter(status=Review.Status.PUBLISHED, publish_at__gt=now)
-            .order_by("publish_at")
-            .values_list("publish_at", flat=True)
-            .first()
+            self.scheduled(now).order_by("publish_at").values_list("publish_at", flat=True).first()
         )
 
     def for_listing(self):
@@ -303,10 +304,20 @@ class Review(LockVersionModel):
 
     @property
     def is_live(self):
+        """``published()`` for one review in hand."""
         return (
             self.status == self.Status.PUBLISHED
             and self.publish_at is not None
             and self.publish_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        """``scheduled()`` for one review in hand."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at > timezone.now()
         )
 
     @property

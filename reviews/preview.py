@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 
 from django.core import signing
 from django.http import Http404
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from reviews.models import Review
@@ -89,12 +88,7 @@ class PreviewMixin:
         context = super().get_context_data(**kwargs)
         context["preview_mode"] = self.preview_mode
         if self.preview_mode:
-            review = self.object
-            context["preview_scheduled"] = (
-                review.status == Review.Status.PUBLISHED
-                and review.publish_at is not None
-                and review.publish_at > timezone.now()
-            )
+            context["preview_scheduled"] = self.object.is_scheduled
         return context
 
     def render_to_response(self, context, **response_kwargs):

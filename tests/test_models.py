@@ -99,6 +99,18 @@ class TestPublished:
             assert list(Review.objects.published()) == [review]
             assert review.is_live
 
+    def test_scheduled_is_published_with_a_time_to_come(self):
+        publish_at = timezone.now() + datetime.timedelta(hours=2)
+        scheduled = ReviewFactory(publish_at=publish_at)
+        ReviewFactory()
+        ReviewFactory(status=Review.Status.DRAFT, publish_at=publish_at)
+        assert list(Review.objects.scheduled()) == [scheduled]
+        assert scheduled.is_scheduled
+        with time_machine.travel(publish_at + datetime.timedelta(seconds=1)):
+            assert not Review.objects.scheduled().exists()
+            assert not scheduled.is_scheduled
+            assert Review.objects.next_scheduled_publish(timezone.now()) is None
+
     def test_published_chains_with_other_filters(self):
         review = ReviewFactory()
         ReviewFactory(status=Review.Status.DRAFT, film=review.film)
