@@ -8,8 +8,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 MANAGE := $(PY) manage.py
-# Rewritten after each install: a newer pyproject.toml triggers a reinstall.
+# Rewritten after each install: a newer uv.lock triggers a sync.
 STAMP := $(VENV)/.installed
+UV := $(VENV)/tools/bin/uv
+# uv installs into this .venv with its interpreter, and never reaches for a Python of its own.
+UV_RUN := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON=$(PY) UV_PYTHON_DOWNLOADS=never $(UV)
+# Extras installed beside dev: EXTRAS=s3 for media on object storage.
+EXTRAS ?=
+SYNC := sync --locked $(foreach extra,dev $(EXTRAS),--extra $(extra))
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -24,7 +30,7 @@ PYTHON_CANDIDATES := $(PYTHON) python3.12 $(PYENV_ROOT)/shims/python3.12 \
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install run test lint format check pytest clean serve bench
+.PHONY: help install run test lint format check pytest clean serve bench lock upgrade
 
 help:
 	@echo "make run      serve the demo site on http://$(HOST):$(PORT)/ (PORT=... to change)"
@@ -35,6 +41,8 @@ help:
 	@echo "make pytest   the test suite only (PYTEST_ARGS=... to pass options)"
 	@echo "make clean    remove .venv and caches (db.sqlite3 and media/ stay)"
 	@echo "make serve    production-like: gunicorn + whitenoise, DATABASE_URL/CACHE_URL as set"
+	@echo "make lock     re-lock uv.lock after editing pyproject.toml (keeps every other pin)"
+	@echo "make upgrade  upgrade every pin in uv.lock (PACKAGE=pillow for one), then make test"
 	@echo "make bench    load-test every page type on SQLite and PostgreSQL (docs/benchmarks.md)"
 
 $(PY):
@@ -54,10 +62,18 @@ $(PY):
 	echo "Creating $(VENV) with $$py ($$("$$py" --version 2>&1))"; \
 	"$$py" -m venv --clear $(VENV) || { rm -rf $(VENV); exit 1; }
 
-$(STAMP): pyproject.toml $(PY)
-	@echo "Installing Cuesheet and its dev tools into $(VENV) from pyproject.toml"
-	$(PY) -m pip install --quiet --editable '.[dev]'
-	@rm -rf *.egg-info
+# uv, pinned with its hashes, in a folder of its own so that syncing never removes it.
+$(UV): requirements-uv.txt $(PY)
+	@echo "Installing uv into $(VENV)/tools from requirements-uv.txt"
+	$(PY) -m pip install --quiet --require-hashes --no-deps --upgrade --target $(VENV)/tools \
+		-r requirements-uv.txt
+	@touch $@
+
+# Every dependency at the version and hashes uv.lock names; --locked fails, rather than
+# re-resolving, when pyproject.toml has moved on without the lock (see "Upgrading").
+$(STAMP): uv.lock pyproject.toml $(UV)
+	@echo "Installing Cuesheet's dependencies into $(VENV) from uv.lock"
+	$(UV_RUN) $(SYNC) --quiet
 	@touch $@
 
 install: $(STAMP)
@@ -76,6 +92,7 @@ run: install
 test: lint check pytest
 
 lint: install
+	$(UV_RUN) lock --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
@@ -127,6 +144,15 @@ serve: install
 # docs/benchmarks.md. About 15 minutes; needs wrk and nginx (bench/run.py installs them).
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# A deliberate upgrade, in its own commit whose tests run: `make upgrade` (or PACKAGE=name),
+# then `make test`, then commit uv.lock.
+lock: $(UV)
+	$(UV_RUN) lock
+
+upgrade: $(UV)
+	$(UV_RUN) lock $(if $(PACKAGE),--upgrade-package $(PACKAGE),--upgrade)
+	$(UV_RUN) $(SYNC)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info staticfiles
