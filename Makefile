@@ -8,8 +8,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 MANAGE := $(PY) manage.py
-# Rewritten after each install: a newer uv.lock triggers a sync.
-STAMP := $(VENV)/.installed
+# Rewritten after each install: a newer uv.lock, or other EXTRAS, triggers a sync.
+STAMP = $(VENV)/.installed$(foreach extra,dev $(EXTRAS),-$(extra))
 UV := $(VENV)/tools/bin/uv
 # uv installs into this .venv with its interpreter, and never reaches for a Python of its own.
 UV_RUN := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON=$(PY) UV_PYTHON_DOWNLOADS=never $(UV)
@@ -74,6 +74,7 @@ $(UV): requirements-uv.txt $(PY)
 $(STAMP): uv.lock pyproject.toml $(UV)
 	@echo "Installing Cuesheet's dependencies into $(VENV) from uv.lock"
 	$(UV_RUN) $(SYNC) --quiet
+	@rm -f $(VENV)/.installed*
 	@touch $@
 
 install: $(STAMP)
