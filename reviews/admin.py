@@ -1,13 +1,12 @@
-import datetime
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 
 from core.admin import IMAGES_CSS, image_preview, thumbnail
@@ -15,9 +14,8 @@ from core.admin_editing import EditorialAdmin
 from core.locking import OptimisticLockForm
 from reviews import services
 from reviews.models import Author, Review, Tag
-from reviews.preview import SHARE_DAYS, share_url
+from reviews.preview import SHARE_DAYS, link_url, make_share_link
 from reviews.workflow import (
-    CHANGE_ANY_PERMISSION,
     allowed_statuses,
     can_edit,
     can_publish,
@@ -101,6 +99,14 @@ class ShareForm(forms.Form):
     )
 
 
+class RevokeForm(forms.Form):
+    link = forms.ModelChoiceField(queryset=None, error_messages={"invalid_choice": "gone"})
+
+    def __init__(self, *args, review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["link"].queryset = review.share_links.filter(revoked_at__isnull=True)
+
+
 @admin.register(Review)
 class ReviewAdmin(EditorialAdmin):
     form = ReviewAdminForm
@@ -167,10 +173,8 @@ class ReviewAdmin(EditorialAdmin):
     # Who sees and changes what -----------------------------------------------------------
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).prefetch_related("authors")
-        if not request.user.has_perm(CHANGE_ANY_PERMISSION):
-            queryset = queryset.filter(created_by=request.user)
-        return queryset
+        # One rule for the changelist, the change form, history, autocompletes and choosers.
+        return super().get_queryset(request).prefetch_related("authors").visible_to(request.user)
 
     def has_view_permission(self, request, obj=None):
         allowed = super().has_view_permission(request, obj)
@@ -289,27 +293,70 @@ class ReviewAdmin(EditorialAdmin):
             *super().get_urls(),
         ]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        if can_publish(request.user):
-            extra_context["share_link_url"] = reverse(
-                "admin:reviews_review_share", args=[object_id]
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk is not None and can_publish(request.user):
+            context["share_link_url"] = reverse("admin:reviews_review_share", args=[quote(obj.pk)])
+            context["share_links"] = list(obj.share_links.working().order_by("expires_at"))
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def share_view(self, request, object_id):
+        """Make share links, list them, revoke one or all of them."""
         review = self.get_object(request, unquote(object_id))
         if review is None:
             raise Http404("No such review.")
         if not can_publish(request.user):
             raise PermissionDenied
-        form = ShareForm(request.POST or None)
+        here = reverse("admin:reviews_review_share", args=[quote(review.pk)])
+        form = ShareForm()
         link = None
-        if request.method == "POST" and form.is_valid():
-            days = form.cleaned_data["days"]
-            link = share_url(request, review, days=days)
-            expires = timezone.localtime() + datetime.timedelta(days=days)
-            self.log_change(request, review, f"Made a share link valid until {expires:%d %b %Y}.")
+        if request.method == "POST" and "revoke_all" in request.POST:
+            count = review.share_links.revoke(user=request.user)
+            if count:
+                self.log_change(request, review, f"Revoked all its share links ({count}).")
+            self.message_user(
+                request,
+                f"Revoked {count} share link{'s' if count != 1 else ''}: "
+                "they show nothing any more."
+                if count
+                else "There was no share link to revoke.",
+                messages.SUCCESS if count else messages.INFO,
+            )
+            return HttpResponseRedirect(here)
+        if request.method == "POST" and "revoke" in request.POST:
+            revoke = RevokeForm(request.POST, review=review)
+            if revoke.is_valid():
+                ended = revoke.cleaned_data["link"]
+                review.share_links.filter(pk=ended.pk).revoke(user=request.user)
+                made_at = timezone.localtime(ended.created_at)
+                self.log_change(
+                    request, review, f"Revoked the share link made {made_at:%d %b %Y, %H:%M}."
+                )
+                self.message_user(request, "Revoked the link: it shows nothing any more.")
+            else:
+                self.message_user(
+                    request,
+                    "That link was revoked already, or it is not one of this review’s.",
+                    messages.WARNING,
+                )
+            return HttpResponseRedirect(here)
+        if request.method == "POST":
+            form = ShareForm(request.POST)
+            if form.is_valid():
+                try:
+                    made = make_share_link(
+                        review, days=form.cleaned_data["days"], user=request.user
+                    )
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    link = link_url(request, made)
+                    expires = timezone.localtime(made.expires_at)
+                    self.log_change(
+                        request, review, f"Made a share link valid until {expires:%d %b %Y}."
+                    )
+        links = list(review.share_links.select_related("created_by", "revoked_by")[:100])
+        for each in links:
+            each.url = link_url(request, each) if each.is_working else None
         context = {
             **self.admin_site.each_context(request),
             "title": f"Share “{review}” before it is published",
@@ -317,7 +364,12 @@ class ReviewAdmin(EditorialAdmin):
             "object": review,
             "form": form,
             "link": link,
+            "links": links,
+            "has_working_links": any(each.is_working for each in links),
             "is_live": review.is_live,
+            "is_withdrawn": review.status == Review.Status.WITHDRAWN,
             "change_url": reverse("admin:reviews_review_change", args=[quote(review.pk)]),
         }
-        return TemplateResponse(request, "admin/reviews/review/share.html", context)
+        response = TemplateResponse(request, "admin/reviews/review/share.html", context)
+        add_never_cache_headers(response)
+        return response

@@ -89,6 +89,16 @@ class ReviewQuerySet(models.QuerySet):
             self.scheduled(now).order_by("publish_at").values_list("publish_at", flat=True).first()
         )
 
+    def visible_to(self, user):
+        """The reviews ``user`` may open in the admin: ``reviews.workflow.can_see`` as a filter.
+
+        The admin's lists, choosers and autocompletes, and its "view on site" redirect, all ask
+        this, so a writer never meets another writer's work by any of them.
+        """
+        from reviews.workflow import visible_reviews  # workflow imports this module
+
+        return visible_reviews(user, self)
+
     def for_listing(self):
         # Cards show no body: leave the Markdown and its HTML (some 14 kB a review) unread.
         return self.select_related("film").prefetch_related("authors").defer("body", "body_html")
@@ -400,3 +410,56 @@ def remember_citing_reviews(sender, instance, **kwargs):
 def rerender_for_deleted_track(sender, instance, **kwargs):
     for review in Review.objects.filter(pk__in=getattr(instance, "_citing_review_ids", [])):
         refresh_rendering(review)
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def working(self, now=None):
+        """Links that still show their review: neither revoked nor expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())
+
+    def revoke(self, *, user=None, now=None):
+        """Revoke every link here not revoked yet, by ``user`` (or their id); returns how many."""
+        return self.filter(revoked_at__isnull=True).update(
+            revoked_at=now or timezone.now(), revoked_by_id=getattr(user, "pk", user)
+        )
+
+
+class ShareLink(models.Model):
+    """A link an editor gave someone outside the newsroom to read a review before it is live.
+
+    The link carries a signed reference to ``uid`` (``reviews.preview``); this row decides whether
+    it still works: until ``expires_at``, unless revoked, and never once the review is withdrawn.
+    """
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="share_links")
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = changed_by_field(verbose_name="made by")
+    expires_at = models.DateTimeField("works until")
+    revoked_at = models.DateTimeField("revoked", null=True, blank=True)
+    revoked_by = changed_by_field(verbose_name="revoked by")
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["review", "revoked_at", "expires_at"], name="sharelink_review_working_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"Share link for “{self.review}” until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_working(self):
+        """``working()`` for one link in hand."""
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+@receiver(post_save, sender=Review, dispatch_uid="reviews.withdrawing_revokes_share_links")
+def withdrawing_revokes_share_links(sender, instance, raw, **kwargs):
+    """However a review is withdrawn (an action, the form, a service, a script), its links end."""
+    if not raw and instance.status == Review.Status.WITHDRAWN:
+        instance.share_links.revoke(user=instance.updated_by_id)

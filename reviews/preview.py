@@ -1,67 +1,109 @@
-"""Reviews before they are live: staff previews and expiring share links, at the public URL.
+"""Reviews before they are live: staff previews and share links, at the public URL.
 
 The public page shows ``Review.objects.published()`` and nothing else. When that finds nothing,
 ``PreviewMixin`` looks again, for two kinds of visitor only:
 
 - staff who may see the review in the admin (``workflow.can_see``): editors, and the writer
   who created it;
-- anyone holding a share link an editor made for *this* review, until the link expires.
+- anyone holding a share link an editor made for *this* review (a ``ShareLink`` row), until the
+  link expires or an editor revokes it. Withdrawing the review ends all its links.
 
 Both get the page with a "not public" banner, ``Cache-Control: no-cache, no-store, private``
-and ``noindex``; everyone else gets the same 404 as for a review that does not exist.
+and ``noindex``; everyone else, a revoked or expired link included, gets the same 404 as for a
+review that does not exist.
+
+A link's token is its row's ``uid``, signed with the secret key (``SECRET_KEY_FALLBACKS`` keeps
+links working across a key rotation): the row, not the token, says whether the link still works,
+so revoking a link needs no key change.
 """
 
 import datetime
+import uuid
 from urllib.parse import urlencode
 
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
-from reviews.models import Review
+from reviews.models import Review, ShareLink
 from reviews.workflow import can_see
 
 SHARE_PARAMETER = "share"
-SHARE_SALT = "reviews.preview.share"
+# A new salt for the links the database knows: tokens of the older, unrevocable kind never match.
+SHARE_SALT = "reviews.preview.share-link"
 #: The lifetimes an editor may choose for a share link, in days.
 SHARE_DAYS = (1, 3, 7, 14)
-_LONGEST = datetime.timedelta(days=max(SHARE_DAYS))
+#: Far longer than any token made here; a longer ``?share=`` is refused before it is unsigned.
+_LONGEST_TOKEN = 200
 
 STAFF_PREVIEW = "staff"
 SHARED_PREVIEW = "share"
 
 
-def share_token(review, *, days):
-    """A signed token that shows ``review`` to anyone for ``days`` days."""
+def make_share_link(review, *, days, user=None):
+    """A new link that shows ``review`` to anyone holding it for ``days`` days."""
     if days not in SHARE_DAYS:
         raise ValueError(f"A share link lasts one of {SHARE_DAYS} days.")
-    signer = signing.TimestampSigner(salt=SHARE_SALT)
-    return signer.sign_object({"review": str(review.uid), "days": days})
+    if review.status == Review.Status.WITHDRAWN:
+        raise ValidationError(
+            "A withdrawn review cannot be shared. Move it back to draft first.", code="withdrawn"
+        )
+    return ShareLink.objects.create(
+        review=review,
+        created_by=user,
+        expires_at=timezone.now() + datetime.timedelta(days=days),
+    )
 
 
-def share_url(request, review, *, days):
-    query = urlencode({SHARE_PARAMETER: share_token(review, days=days)})
-    return request.build_absolute_uri(f"{review.get_absolute_url()}?{query}")
+def _signer():
+    # "." rather than ":", which a URL would carry as %3A.
+    return signing.Signer(salt=SHARE_SALT, sep=".")
 
 
-def shared_review_uid(token):
-    """The uid of the review a valid, unexpired share token shows; ``None`` otherwise."""
-    signer = signing.TimestampSigner(salt=SHARE_SALT)
-    try:
-        payload = signer.unsign_object(token, max_age=_LONGEST)
-        # Checked again against the lifetime the editor chose for this link.
-        signer.unsign_object(token, max_age=datetime.timedelta(days=int(payload["days"])))
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+def link_token(link):
+    return _signer().sign(link.uid.hex)
+
+
+def share_token(review, *, days, user=None):
+    """Make a share link for ``review`` and return its token."""
+    return link_token(make_share_link(review, days=days, user=user))
+
+
+def link_url(request, link):
+    query = urlencode({SHARE_PARAMETER: link_token(link)})
+    return request.build_absolute_uri(f"{link.review.get_absolute_url()}?{query}")
+
+
+def share_url(request, review, *, days, user=None):
+    """Make a share link for ``review`` and return its address."""
+    return link_url(request, make_share_link(review, days=days, user=user))
+
+
+def link_uid(token):
+    """The uid a well-signed token names, or ``None``: says nothing about whether it works."""
+    if not token or len(token) > _LONGEST_TOKEN:
         return None
-    return payload.get("review")
+    try:
+        return uuid.UUID(hex=_signer().unsign(token))
+    except (signing.BadSignature, ValueError):
+        return None
+
+
+def is_shared(review, token):
+    """Whether ``token`` is a working share link for ``review``."""
+    uid = link_uid(token)
+    if uid is None or review.status == Review.Status.WITHDRAWN:
+        return False
+    return review.share_links.working().filter(uid=uid).exists()
 
 
 def preview_mode(request, review):
     """How ``request`` may see the not-yet-live ``review``: staff, shared, or not at all."""
     if can_see(request.user, review):
         return STAFF_PREVIEW
-    token = request.GET.get(SHARE_PARAMETER)
-    if token and shared_review_uid(token) == str(review.uid):
+    if is_shared(review, request.GET.get(SHARE_PARAMETER)):
         return SHARED_PREVIEW
     return None
 

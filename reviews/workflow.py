@@ -44,12 +44,26 @@ def is_own(user, review):
 
 
 def can_see(user, review):
-    """May open the review in the admin and preview it on the site before it is live."""
+    """May open the review in the admin and preview it on the site before it is live.
+
+    ``visible_reviews`` is the same rule for a queryset; keep the two together.
+    """
     if not (user.is_active and user.is_staff):
         return False
     if user.has_perm(CHANGE_ANY_PERMISSION):
         return True
     return user.has_perm("reviews.change_review") and is_own(user, review)
+
+
+def visible_reviews(user, queryset):
+    """``can_see`` as a filter: the reviews in ``queryset`` that ``user`` may see."""
+    if not (user.is_active and user.is_staff):
+        return queryset.none()
+    if user.has_perm(CHANGE_ANY_PERMISSION):
+        return queryset
+    if user.has_perm("reviews.change_review"):
+        return queryset.filter(created_by=user.pk)
+    return queryset.none()
 
 
 def can_edit(user, review):
