@@ -40,7 +40,7 @@ help:
 	@echo "make check    manage.py check and makemigrations --check"
 	@echo "make pytest   the test suite only (PYTEST_ARGS=... to pass options)"
 	@echo "make clean    remove .venv and caches (db.sqlite3 and media/ stay)"
-	@echo "make serve    production-like: gunicorn + whitenoise, DATABASE_URL/CACHE_URL as set"
+	@echo "make serve    production-like: gunicorn + whitenoise + the local Redis (DATABASE_URL, CACHE_URL, SITE_URL)"
 	@echo "make lock     re-lock uv.lock after editing pyproject.toml (keeps every other pin)"
 	@echo "make upgrade  upgrade every pin in uv.lock (PACKAGE=pillow for one), then make test"
 	@echo "make bench    load-test every page type on SQLite and PostgreSQL (docs/benchmarks.md)"
@@ -121,8 +121,11 @@ pytest: install
 
 # A production-like server on http://$(HOST):$(PORT)/: config.settings_production (DEBUG off),
 # gunicorn (config/gunicorn.py; WEB_CONCURRENCY workers, default 2), whitenoise serving the
-# collected, hashed, compressed static files with far-future caching. DATABASE_URL and CACHE_URL
-# choose the database and cache, as in production. The secret key is made once, into
+# collected, hashed, compressed static files with far-future caching. DATABASE_URL chooses the
+# database, as in production. CACHE_URL defaults to the local Redis (db 0), a cache every worker
+# shares: with a cache per worker an edit or a withdrawal would reach one worker's cached pages
+# only, and production refuses that (config/env.py). SITE_URL, the address every absolute URL
+# is built on, defaults to http://$(HOST):$(PORT). The secret key is made once, into
 # var/secret_key (gitignored), unless SECRET_KEY is set. This serves plain http on loopback, so
 # the https-only settings are turned off: SECURE_SSL_REDIRECT would send every request to an
 # https:// that nothing serves, secure cookies never come back over http (no admin login: the
@@ -132,8 +135,12 @@ pytest: install
 serve: install
 	@mkdir -p var
 	@test -s var/secret_key || $(PY) -c 'import secrets; print(secrets.token_urlsafe(64))' > var/secret_key
+	@test -n "$${CACHE_URL:-}" || echo "CACHE_URL is not set: caching in the local Redis, redis://127.0.0.1:6379/0, shared by every worker"
+	@test -n "$${SITE_URL:-}" || echo "SITE_URL is not set: building absolute URLs on http://$(HOST):$(PORT)"
 	export DJANGO_SETTINGS_MODULE=config.settings_production \
 		SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" \
+		CACHE_URL="$${CACHE_URL:-redis://127.0.0.1:6379/0}" \
+		SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" \
 		SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0 SERVE_MEDIA=1 \
 		HOST=$(HOST) PORT=$(PORT) && \
 	$(MANAGE) migrate --noinput && \

@@ -10,7 +10,15 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from config.env import env_bool, env_int, env_list, env_str, parse_cache_url, parse_database_url
+from config.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    parse_cache_url,
+    parse_database_url,
+    parse_site_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -81,10 +89,13 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Local memory by default; CACHE_URL=redis://host:6379/0 in production.
+# Local memory by default, for runserver and the tests (one process). `make serve` defaults to
+# Redis, and production refuses a per-process cache with several workers (config.env.
+# require_shared_cache): the page cache's version and login throttling must be shared.
 CACHES = {"default": parse_cache_url(env_str("CACHE_URL", "locmem://"))}
-# Whole public pages for anonymous readers (core.pagecache); any change to these apps' rows
-# invalidates them at once. PAGE_CACHE_TIMEOUT=0 turns the page cache off.
+# Whole public pages for anonymous readers (core.pagecache), keyed on the path and the query
+# parameters the page reads; any change to these apps' rows invalidates them at once.
+# PAGE_CACHE_TIMEOUT=0 turns the page cache off.
 PAGE_CACHE_APPS = ["films", "soundtracks", "reviews"]
 PAGE_CACHE_EXCLUDE = ["/admin/", "/healthz"]
 PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 600)
@@ -180,6 +191,11 @@ LOGGING = {
 
 # The public site's name, used in titles, feeds and structured data.
 SITE_NAME = "Cuesheet"
+# The public site's address. Every absolute URL the site emits (canonical links, Open Graph,
+# JSON-LD, feeds, sitemaps, robots.txt, share links) starts with it and never with the request's
+# Host header, so no request can put another host into a page the cache serves to everyone.
+# Production requires it (config.settings_production).
+SITE_URL = parse_site_url(env_str("SITE_URL", "http://127.0.0.1:8000"))
 
 # Images (core.images). Uploads over either limit are refused with a form error before a pixel
 # is decoded: 10 MB is ample for a poster or a photo exported for the web; 40 megapixels takes

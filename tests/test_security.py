@@ -41,6 +41,8 @@ def test_deploy_check_is_clean_with_production_settings():
         DJANGO_SETTINGS_MODULE="config.settings_production",
         SECRET_KEY=STRONG_KEY,
         ALLOWED_HOSTS="cuesheet.example",
+        SITE_URL="https://cuesheet.example",
+        CACHE_URL="redis://127.0.0.1:6379/5",
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -168,6 +170,8 @@ def test_production_settings_serve_local_media_only_when_asked(tmp_path, serve_m
         DJANGO_SETTINGS_MODULE="config.settings_production",
         SECRET_KEY=STRONG_KEY,
         ALLOWED_HOSTS="testserver",
+        SITE_URL="http://testserver",
+        WEB_CONCURRENCY="1",  # one process: its local-memory cache is not shared with another
         MEDIA_ROOT=str(tmp_path),
         STATIC_ROOT=str(tmp_path / "static"),
         SERVE_MEDIA=serve_media,

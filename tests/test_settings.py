@@ -9,7 +9,14 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_list, parse_database_url
+from config.env import (
+    env_bool,
+    env_list,
+    parse_cache_url,
+    parse_database_url,
+    parse_site_url,
+    require_shared_cache,
+)
 
 BASE_DIR = Path("/srv/cuesheet")
 
@@ -89,10 +96,11 @@ def test_env_list_splits_on_commas_and_drops_blanks(monkeypatch):
     assert env_list("CUESHEET_HOSTS") == ["cuesheet.example", "www.cuesheet.example"]
 
 
-def import_settings(**env):
-    """Import config.settings in a fresh interpreter with the given environment."""
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
-    clean.update(DJANGO_SETTINGS_MODULE="config.settings", **env)
+def import_settings(module="config.settings", **env):
+    """Import a settings module in a fresh interpreter with the given environment."""
+    unset = {"SECRET_KEY", "DEBUG", "SITE_URL", "CACHE_URL", "WEB_CONCURRENCY"}
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
+    clean.update(DJANGO_SETTINGS_MODULE=module, **env)
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         cwd=settings.BASE_DIR,
@@ -121,3 +129,130 @@ def test_garbage_debug_stops_the_settings_with_a_readable_message():
 
     assert result.returncode != 0
     assert "DEBUG='sometimes' is not a boolean" in result.stderr
+
+
+class TestParseSiteUrl:
+    @pytest.mark.parametrize(
+        ("url", "parsed"),
+        [
+            ("https://cuesheet.example", "https://cuesheet.example"),
+            ("https://Cuesheet.Example/", "https://cuesheet.example"),
+            ("http://127.0.0.1:8000", "http://127.0.0.1:8000"),
+            ("http://[::1]:8000/", "http://[::1]:8000"),
+            ("http://cuesheet:8080", "http://cuesheet:8080"),
+        ],
+    )
+    def test_the_root_of_a_site_is_taken_without_its_trailing_slash(self, url, parsed):
+        assert parse_site_url(url) == parsed
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "",
+            " ",
+            "cuesheet.example",
+            "//cuesheet.example",
+            "ftp://cuesheet.example",
+            "javascript:alert(1)",
+            "https://",
+            "https:///reviews/",
+            "https://cuesheet.example/blog",
+            "https://cuesheet.example/?utm_source=x",
+            "https://cuesheet.example?",
+            "https://cuesheet.example/#top",
+            "https://editor:secret@cuesheet.example",
+            "https://cuesheet.example:",
+            "https://cuesheet.example:99999",
+            "https://cuesheet.example:http",
+            "https://[::1",
+            "https://cues heet.example",
+            "https://cuesheet.example ",
+            "https://cuesheet.example\n",
+            "https://cuesheet.example\x00",
+            "https://-cuesheet.example",
+            "https://cue_sheet.example",
+            "https://cuesheet..example",
+            "https://cuesheet.éxample",
+            "https://" + "a" * 64 + ".example",
+        ],
+    )
+    def test_anything_else_is_refused_with_the_value_named(self, url):
+        with pytest.raises(ImproperlyConfigured, match="is not the absolute http"):
+            parse_site_url(url)
+
+
+class TestRequireSharedCache:
+    @pytest.mark.parametrize("workers", [2, 3, 16])
+    def test_a_cache_per_process_is_refused_for_several_workers(self, workers):
+        with pytest.raises(ImproperlyConfigured, match=f"locmem:// .* {workers} worker") as error:
+            require_shared_cache(parse_cache_url("locmem://"), workers)
+        assert "CACHE_URL=redis://" in str(error.value)
+
+    def test_a_cache_per_process_is_accepted_for_one_process(self):
+        require_shared_cache(parse_cache_url("locmem://"), 1)
+
+    @pytest.mark.parametrize("workers", [1, 2, 16])
+    def test_a_cache_that_stores_nothing_is_refused_since_logins_are_throttled_in_it(self, workers):
+        with pytest.raises(ImproperlyConfigured, match="dummy:// .*login throttling"):
+            require_shared_cache(parse_cache_url("dummy://"), workers)
+
+    @pytest.mark.parametrize("workers", [1, 2, 16])
+    def test_redis_is_shared_by_any_number_of_workers(self, workers):
+        require_shared_cache(parse_cache_url("redis://127.0.0.1:6379/5"), workers)
+
+
+PRODUCTION = {
+    "SECRET_KEY": "a-long-random-production-secret-of-more-than-fifty-characters-0123",
+    "SITE_URL": "https://cuesheet.example",
+    "CACHE_URL": "redis://127.0.0.1:6379/5",
+}
+
+
+def import_production_settings(**env):
+    return import_settings("config.settings_production", **(PRODUCTION | env))
+
+
+def test_production_starts_with_a_site_url_and_a_shared_cache():
+    result = import_production_settings()
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_to_start_without_a_site_url():
+    environment = {key: value for key, value in PRODUCTION.items() if key != "SITE_URL"}
+    result = import_settings("config.settings_production", **environment)
+
+    assert result.returncode != 0
+    assert "Set SITE_URL to the site's public address" in result.stderr
+
+
+@pytest.mark.parametrize("url", ["", "cuesheet.example", "https://cuesheet.example/blog"])
+def test_production_refuses_a_site_url_that_is_not_one(url):
+    result = import_production_settings(SITE_URL=url)
+
+    assert result.returncode != 0
+    assert "SITE_URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"CACHE_URL": "locmem://"}, "CACHE_URL=locmem:// is a cache per process, and 2 worker"),
+        (
+            {"CACHE_URL": "locmem://", "WEB_CONCURRENCY": "4"},
+            "CACHE_URL=locmem:// is a cache per process, and 4 worker",
+        ),
+        ({"CACHE_URL": "dummy://", "WEB_CONCURRENCY": "1"}, "CACHE_URL=dummy:// stores nothing"),
+    ],
+)
+def test_production_refuses_a_cache_its_workers_would_not_share(env, message):
+    result = import_production_settings(**env)
+
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_takes_local_memory_for_a_single_process():
+    result = import_production_settings(CACHE_URL="locmem://", WEB_CONCURRENCY="1")
+
+    assert result.returncode == 0, result.stderr
