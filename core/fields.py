@@ -144,12 +144,8 @@ class CleanImageFieldFile(ImageFieldFile):
         if not hasattr(self, "_dimensions_cache"):
             stored = self.field.stored_dimensions(self.instance) if self._committed else None
             if stored is None:
-                was_closed = self.closed
-                try:
-                    stored = read_dimensions(self)
-                finally:
-                    if was_closed:
-                        self.close()
+                # Opens the stored file for the read and closes it again if it was closed.
+                stored = read_dimensions(self)
             self._dimensions_cache = stored
         return self._dimensions_cache
 

@@ -5,8 +5,16 @@ decoders Pillow carries ever reads it. Its size in bytes is checked before anyth
 its size in pixels from the header before any pixel is decoded (a 10000 × 10000 PNG is a few
 KiB on disk and 300 MB in memory), and then it is decoded in full, so that a truncated or
 corrupt file is refused here rather than half-shown on a page.
+
+Pillow never holds the caller's file, only a borrowed view of it (``_borrowed``): since Pillow
+13, ``Image.close()`` (and leaving ``with Image.open(...)``) closes whatever file object it was
+given, which for an upload means a temporary file that cannot be reopened and an in-memory
+one that cannot be read again, so the model's save found it closed. The view's ``close()``
+does nothing; the upload stays open, rewound, for whoever reads it next (the save that
+cleans and stores it), and a stored file opened only to be read is closed again.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -61,22 +69,23 @@ def open_image(file, limits=None):
             params={"size": filesizeformat(size), "limit": filesizeformat(limits.max_bytes)},
         )
 
-    image = _open_header(file)
-    _check_pixels(image.size, limits)
-    if getattr(image, "n_frames", 1) > 1:
-        raise ValidationError(
-            "Animated images are not accepted; upload a still image.", code="animated"
-        )
-    try:
-        image.load()
-    # A decoder fed a hostile or broken file can fail in many ways (OSError for a truncated
-    # file, but also SyntaxError, ValueError, struct.error…). Every one means the same here.
-    except Exception as error:
-        raise ValidationError(
-            "This image is damaged or incomplete: it could not be read to the end. "
-            "Export it again and upload the new file.",
-            code="damaged",
-        ) from error
+    with _borrowed(file) as view:
+        image = _open_header(view)
+        _check_pixels(image.size, limits)
+        if getattr(image, "n_frames", 1) > 1:
+            raise ValidationError(
+                "Animated images are not accepted; upload a still image.", code="animated"
+            )
+        try:
+            image.load()
+        # A decoder fed a hostile or broken file can fail in many ways (OSError for a truncated
+        # file, but also SyntaxError, ValueError, struct.error…). Every one means the same here.
+        except Exception as error:
+            raise ValidationError(
+                "This image is damaged or incomplete: it could not be read to the end. "
+                "Export it again and upload the new file.",
+                code="damaged",
+            ) from error
     return image
 
 
@@ -99,17 +108,58 @@ def validate_image(value):
 
 def read_dimensions(file):
     """Width and height as displayed (EXIF orientation applied), from the header only."""
-    image = _open_header(file)
-    width, height = image.size
-    if image.getexif().get(ExifTags.Base.Orientation) in _QUARTER_TURNS:
-        width, height = height, width
+    with _borrowed(file) as view, _open_header(view) as image:
+        width, height = image.size
+        if image.getexif().get(ExifTags.Base.Orientation) in _QUARTER_TURNS:
+            width, height = height, width
     return width, height
 
 
-def _open_header(file):
-    if hasattr(file, "open") and getattr(file, "closed", False):
+class _BorrowedFile:
+    """What Pillow reads instead of the caller's file: reading and seeking, but no closing."""
+
+    closed = False
+
+    def __init__(self, file):
+        self._file = file
+
+    def read(self, size=-1):
+        return self._file.read(size)
+
+    def readline(self, size=-1):
+        return self._file.readline(size)
+
+    def seek(self, offset, whence=0):
+        return self._file.seek(offset, whence)
+
+    def tell(self):
+        return self._file.tell()
+
+    def close(self):
+        """Pillow closing "its" file leaves the caller's open."""
+
+
+@contextmanager
+def _borrowed(file):
+    """``file`` from its start, as a view Pillow cannot close; rewound again afterwards.
+
+    A stored file that is closed (a ``FieldFile``) is opened for the read and closed after it;
+    a file that was open stays open.
+    """
+    reopened = getattr(file, "closed", False) and hasattr(file, "open")
+    if reopened:
         file.open("rb")
-    file.seek(0)
+    try:
+        file.seek(0)
+        yield _BorrowedFile(file)
+    finally:
+        if reopened:
+            file.close()
+        elif not getattr(file, "closed", False):
+            file.seek(0)
+
+
+def _open_header(file):
     try:
         # Only the accepted formats' decoders are tried: an SVG, an HTML page or a TIFF
         # renamed .jpg never reaches a parser it could exploit.
