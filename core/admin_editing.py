@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from core.locking import LOCK_FIELD
+from core.locking import LOCK_FIELD, LockedInlineFormSet, OptimisticLockForm
 from core.revisions import RevertError, compare, revert, versions_of
 
 AUDIT_FIELDS = ("created_by", "created_at", "updated_by", "updated_at")
@@ -42,7 +42,28 @@ def _with_lock_field(fieldsets, form):
 
 
 class LockedInlineMixin:
-    """For inlines whose form is an ``OptimisticLockForm``: carry the hidden version field."""
+    """Inline rows of a ``LockVersionModel``: each row carries and checks its loaded version.
+
+    A row changed or deleted by someone else since the form loaded is refused on that row; rows
+    this person left alone are not written and not checked.
+    """
+
+    form = OptimisticLockForm
+    formset = LockedInlineFormSet
+
+    def get_fieldsets(self, request, obj=None):
+        return _with_lock_field(list(super().get_fieldsets(request, obj)), self.form)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.lock_unchanged = False  # a class of its own, made for this request
+        return formset
+
+
+class LockedAdminMixin:
+    """The admin of a ``LockVersionModel``: its add and change forms refuse a stale save."""
+
+    form = OptimisticLockForm
 
     def get_fieldsets(self, request, obj=None):
         return _with_lock_field(list(super().get_fieldsets(request, obj)), self.form)

@@ -18,33 +18,56 @@ import re
 from dataclasses import dataclass
 
 import reversion
-from django.db import models, transaction
-from django.db.models.signals import post_save, pre_save
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
+from django.db import models, router, transaction
+from django.db.models.signals import post_save, pre_delete, pre_save
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
-from reversion.models import Version
+from reversion.models import Revision, Version
+
+#: Derived or bookkeeping columns a revision never stores: rebuilt on save, or of no meaning in
+#: another row's life.
+NOT_STORED = ("body_html", "lock_version")
+
+_compared = {}
 
 
-def versioned(model):
+def versioned(model=None, *, follow=()):
     """Class decorator: keep a revision of ``model`` on every save.
 
     Saves inside ``reversion.create_revision()`` (the admin, the services) join that revision
     with its user and comment; any other save (the shell, a script) gets a revision of its own,
     without a user. Raw saves (``loaddata``) are restorations, not edits, and make none.
+    ``follow`` names the related rows editors edit with it (a film's credits), kept in the same
+    revision. Deleting a row keeps one more revision, "Deleted.", with what went with it.
+
+    A revision stores every column a deleted row needs to come back (its uid, audit stamps and
+    publication times included), so recovery never meets an empty NOT NULL column; compare and
+    revert read only what an editor can type.
     """
-    fields = []
+    if model is None:
+        return lambda model: versioned(model, follow=follow)
+    editable, stored = [], []
     for field in (*model._meta.concrete_fields, *model._meta.many_to_many):
-        if field.editable and not field.primary_key:
-            fields.append(field.name)
+        if field.primary_key or field.name in NOT_STORED:
+            continue
+        if field.editable:
+            editable.append(field.name)
             # An image's width and height travel with it: a revert to an older image needs its
             # size, which names its renditions. They are stored, not compared or shown.
-            fields += [name for name in _dimension_fields(field) if name not in fields]
+            editable += [name for name in _dimension_fields(field) if name not in editable]
+        elif not field.many_to_many:
+            stored.append(field.name)  # recovery needs it; nobody edits or compares it
+    _compared[model] = editable
     has_uid = any(field.name == "uid" for field in model._meta.concrete_fields)
     reversion.register(
         model,
-        fields=fields,
+        fields=[*editable, *(name for name in stored if name not in editable)],
+        follow=follow,
         use_natural_foreign_keys=True,
         object_id_field="uid" if has_uid else None,
     )
@@ -52,6 +75,11 @@ def versioned(model):
         _revision_outside_a_block,
         sender=model,
         dispatch_uid=f"core.revisions.{model._meta.label_lower}",
+    )
+    pre_delete.connect(
+        _revision_before_delete,
+        sender=model,
+        dispatch_uid=f"core.revisions.delete.{model._meta.label_lower}",
     )
     if has_uid:
         pre_save.connect(
@@ -89,6 +117,57 @@ def _revision_outside_a_block(sender, instance, raw, **kwargs):
         reversion.add_to_revision(instance)
 
 
+#: The comment of the revision kept as a row is deleted; recovery screens look for it.
+DELETED = "Deleted."
+
+
+def _revision_before_delete(sender, instance, origin=None, **kwargs):
+    """Keep the row as it stands, with what it follows (a film's credits), as it is deleted.
+
+    Saved at once, while the rows still exist (a revision block would drop versions of rows gone
+    by its end), inside the delete's transaction: a refused delete keeps no revision. Rows that
+    go only because their parent goes are in the parent's revision when it follows them.
+    """
+    top_level = origin is instance or (
+        isinstance(origin, models.QuerySet) and origin.model is sender
+    )
+    if not top_level:
+        return
+    db = router.db_for_write(sender, instance=instance)
+    versions = _snapshot(instance, db, {})
+    revision = Revision.objects.using(db).create(
+        date_created=timezone.now(),
+        user=reversion.get_user() if reversion.is_active() else None,
+        comment=DELETED,
+    )
+    for version in versions:
+        version.revision = revision
+    Version.objects.using(db).bulk_create(versions)
+
+
+def _snapshot(obj, db, seen):
+    options = reversion.revisions._get_options(type(obj))
+    key = (type(obj), force_str(getattr(obj, options.object_id_field)))
+    if key in seen:
+        return []
+    seen[key] = Version(
+        content_type=ContentType.objects.db_manager(db).get_for_model(type(obj)),
+        object_id=key[1],
+        db=db,
+        format=options.format,
+        serialized_data=serializers.serialize(
+            options.format,
+            (obj,),
+            fields=options.fields,
+            use_natural_foreign_keys=options.use_natural_foreign_keys,
+        ),
+        object_repr=str(obj),
+    )
+    for related in reversion.revisions._follow_relations(obj):
+        _snapshot(related, db, seen)
+    return list(seen.values())
+
+
 def versions_of(obj):
     """The object's versions, oldest first, with their revisions' users."""
     return (
@@ -105,9 +184,8 @@ def stored_fields(version):
 
 
 def version_fields(model):
-    """The model's fields that revisions store, in form order."""
-    options = reversion.revisions._get_options(model)
-    return [model._meta.get_field(name) for name in options.fields]
+    """The model's fields that editors type, in form order: what compare and revert read."""
+    return [model._meta.get_field(name) for name in _compared[model]]
 
 
 # Reading raw values --------------------------------------------------------------------------

@@ -3,11 +3,17 @@ from django.db.models import Case, Count, Prefetch, Value, When
 from django.utils.html import format_html, format_html_join
 
 from core.admin import IMAGES_CSS, image_preview, thumbnail, year_filter
-from core.admin_editing import AuditedAdminMixin
+from core.admin_editing import (
+    EditorialAdmin,
+    LockedAdminMixin,
+    LockedInlineMixin,
+    RevisionBlockMixin,
+    RevisionHistoryMixin,
+)
 from films.models import Credit, Film, Franchise, Person
 
 
-class FranchiseFilmInline(admin.TabularInline):
+class FranchiseFilmInline(LockedInlineMixin, admin.TabularInline):
     model = Film
     fields = ("title", "release_date", "franchise_order")
     readonly_fields = ("title", "release_date")
@@ -20,7 +26,7 @@ class FranchiseFilmInline(admin.TabularInline):
 
 
 @admin.register(Franchise)
-class FranchiseAdmin(admin.ModelAdmin):
+class FranchiseAdmin(LockedAdminMixin, RevisionHistoryMixin, admin.ModelAdmin):
     list_display = ("name", "film_count")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
@@ -48,7 +54,7 @@ class RoleListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(LockedAdminMixin, RevisionHistoryMixin, admin.ModelAdmin):
     list_display = ("name", "photo_thumbnail", "is_group", "credit_count")
     list_filter = ("is_group", RoleListFilter)
     search_fields = ("name",)
@@ -84,7 +90,7 @@ class PersonAdmin(admin.ModelAdmin):
         return image_preview(obj.photo)
 
 
-class CreditInline(admin.TabularInline):
+class CreditInline(LockedInlineMixin, admin.TabularInline):
     model = Credit
     fields = ("role", "person", "character", "billing_order")
     autocomplete_fields = ("person",)
@@ -106,7 +112,7 @@ class CreditInline(admin.TabularInline):
 
 
 @admin.register(Film)
-class FilmAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class FilmAdmin(LockedAdminMixin, EditorialAdmin):
     list_display = (
         "title",
         "poster_thumbnail",
@@ -177,7 +183,7 @@ class FilmAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Credit)
-class CreditAdmin(admin.ModelAdmin):
+class CreditAdmin(LockedAdminMixin, RevisionBlockMixin, admin.ModelAdmin):
     list_display = ("person", "role", "character", "film", "billing_order")
     list_filter = ("role", "film__franchise")
     list_select_related = ("person", "film")

@@ -9,7 +9,8 @@ from core.fields import (
     image_dimension_field,
     require_alt_text,
 )
-from core.models import changed_by_field
+from core.models import LockVersionModel, changed_by_field, uid_field
+from core.revisions import versioned
 
 
 class SlugNaturalKeyManager(models.Manager):
@@ -19,10 +20,12 @@ class SlugNaturalKeyManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Franchise(models.Model):
+@versioned
+class Franchise(LockVersionModel):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     description = models.TextField(blank=True)
+    uid = uid_field()
 
     objects = SlugNaturalKeyManager()
 
@@ -39,7 +42,8 @@ class Franchise(models.Model):
         return (self.slug,)
 
 
-class Person(models.Model):
+@versioned
+class Person(LockVersionModel):
     """A person or a group: Nine Inch Nails is a group whose members are people."""
 
     name = models.CharField(max_length=200)
@@ -70,6 +74,7 @@ class Person(models.Model):
     photo_height = image_dimension_field()
     photo_alt = alt_text_field("photo alt text")
     photo_decorative = decorative_field("photo is decorative")
+    uid = uid_field()
 
     objects = SlugNaturalKeyManager()
 
@@ -110,7 +115,8 @@ class FilmManager(SlugNaturalKeyManager.from_queryset(FilmQuerySet)):
     pass
 
 
-class Film(models.Model):
+@versioned(follow=("credits",))
+class Film(LockVersionModel):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     release_date = models.DateField(
@@ -150,6 +156,7 @@ class Film(models.Model):
     updated_at = models.DateTimeField("last changed", auto_now=True, null=True)
     created_by = changed_by_field(help_text="Who added the film.")
     updated_by = changed_by_field(verbose_name="last changed by")
+    uid = uid_field()
 
     objects = FilmManager()
 
@@ -205,7 +212,8 @@ class CreditManager(models.Manager):
         return self.get(film__slug=film_slug, person__slug=person_slug, role=role)
 
 
-class Credit(models.Model):
+@versioned
+class Credit(LockVersionModel):
     class Role(models.TextChoices):
         DIRECTOR = "director", "Director"
         PRODUCER = "producer", "Producer"

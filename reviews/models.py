@@ -25,7 +25,7 @@ from films.models import Film, SlugNaturalKeyManager
 from soundtracks.models import Soundtrack, Track
 
 
-class Author(models.Model):
+class Author(LockVersionModel):
     """A byline. It may belong to a login (a writer or editor) or stand alone (a house byline)."""
 
     name = models.CharField(max_length=200)
@@ -55,7 +55,7 @@ class Author(models.Model):
         return (self.slug,)
 
 
-class Tag(models.Model):
+class Tag(LockVersionModel):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
 

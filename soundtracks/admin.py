@@ -3,8 +3,8 @@ from django.db.models import Count, Sum
 
 from core.admin import IMAGES_CSS, image_preview, thumbnail, year_filter
 from core.admin_editing import (
-    AuditedAdminMixin,
     EditorialAdmin,
+    LockedAdminMixin,
     LockedInlineMixin,
     RevisionBlockMixin,
     stamp,
@@ -14,7 +14,7 @@ from core.locking import OptimisticLockForm
 from soundtracks.models import Soundtrack, Track, TrackNote
 
 
-class TrackInline(admin.TabularInline):
+class TrackInline(LockedInlineMixin, admin.TabularInline):
     model = Track
     fields = ("disc", "position", "title", "duration", "artist_credit", "is_vocal")
     extra = 0
@@ -22,7 +22,7 @@ class TrackInline(admin.TabularInline):
 
 
 @admin.register(Soundtrack)
-class SoundtrackAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class SoundtrackAdmin(LockedAdminMixin, EditorialAdmin):
     list_display = (
         "title",
         "cover_thumbnail",
@@ -96,7 +96,7 @@ class TrackNoteInline(LockedInlineMixin, admin.StackedInline):
 
 
 @admin.register(Track)
-class TrackAdmin(RevisionBlockMixin, admin.ModelAdmin):
+class TrackAdmin(LockedAdminMixin, RevisionBlockMixin, admin.ModelAdmin):
     list_display = ("title", "soundtrack", "disc", "position", "length", "is_vocal", "note_count")
     list_filter = ("is_vocal", "soundtrack__film__franchise", "soundtrack__kind")
     list_select_related = ("soundtrack",)

@@ -13,7 +13,7 @@ from core.fields import (
     image_dimension_field,
     require_alt_text,
 )
-from core.models import LockVersionModel, changed_by_field
+from core.models import LockVersionModel, changed_by_field, uid_field
 from core.revisions import versioned
 from films.models import Film, Person, SlugNaturalKeyManager
 
@@ -40,7 +40,8 @@ class SoundtrackManager(SlugNaturalKeyManager.from_queryset(SoundtrackQuerySet))
     pass
 
 
-class Soundtrack(models.Model):
+@versioned(follow=("tracks",))
+class Soundtrack(LockVersionModel):
     """An album tied to a film; a film may have several (a score and a songs album)."""
 
     class Kind(models.TextChoices):
@@ -82,6 +83,7 @@ class Soundtrack(models.Model):
     updated_at = models.DateTimeField("last changed", auto_now=True, null=True)
     created_by = changed_by_field(help_text="Who added the album.")
     updated_by = changed_by_field(verbose_name="last changed by")
+    uid = uid_field()
 
     objects = SoundtrackManager()
 
@@ -112,7 +114,8 @@ class TrackManager(models.Manager):
         return self.get(soundtrack__slug=soundtrack_slug, disc=disc, position=position)
 
 
-class Track(models.Model):
+@versioned(follow=("notes",))
+class Track(LockVersionModel):
     soundtrack = models.ForeignKey(Soundtrack, on_delete=models.CASCADE, related_name="tracks")
     disc = models.PositiveSmallIntegerField(default=1)
     position = models.PositiveSmallIntegerField(help_text="Track number on its disc.")

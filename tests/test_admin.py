@@ -120,6 +120,7 @@ def test_track_duration_typed_as_minutes_and_seconds(editor_client):
         "title": track.title,
         "duration": "3:15",
         "artist_credit": "",
+        "loaded_version": track.lock_version,
         "notes-TOTAL_FORMS": 0,
         "notes-INITIAL_FORMS": 0,
     }
@@ -128,6 +129,7 @@ def test_track_duration_typed_as_minutes_and_seconds(editor_client):
     track.refresh_from_db()
     assert track.duration == 195
 
+    data["loaded_version"] = track.lock_version
     response = editor_client.post(url, {**data, "duration": "3:75"})
     assert response.status_code == 200
     assert "Seconds must be 00–59" in response.content.decode()
@@ -152,6 +154,7 @@ def test_duplicate_track_position_is_a_form_error_not_a_crash(editor_client):
             "position": 1,
             "title": second.title,
             "duration": "",
+            "loaded_version": second.lock_version,
             "notes-TOTAL_FORMS": 0,
             "notes-INITIAL_FORMS": 0,
         },

@@ -1,0 +1,280 @@
+"""No lost edits: every admin form and inline row refuses a save made from a stale load."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.admin.utils import quote
+
+from core.locking import LockedInlineFormSet, OptimisticLockForm
+from films.models import Credit, Film, Franchise, Person
+from reviews.models import Author, Review, Tag
+from soundtracks.models import Soundtrack, Track, TrackNote
+from tests.factories import (
+    AuthorFactory,
+    CreditFactory,
+    EditorFactory,
+    FilmFactory,
+    FranchiseFactory,
+    PersonFactory,
+    ReviewFactory,
+    SoundtrackFactory,
+    TagFactory,
+    TrackFactory,
+    TrackNoteFactory,
+)
+from tests.workflow_helpers import admin_url, form_data, form_errors, post_change
+
+pytestmark = pytest.mark.django_db
+
+STALE = "after you opened it"
+GONE = "deleted this"
+
+# (factory, a text field an editor types in)
+CHANGE_FORMS = {
+    Franchise: (FranchiseFactory, "name"),
+    Person: (PersonFactory, "name"),
+    Film: (FilmFactory, "title"),
+    Credit: (lambda: CreditFactory(role=Credit.Role.CAST, character="Flynn"), "character"),
+    Soundtrack: (SoundtrackFactory, "title"),
+    Track: (TrackFactory, "title"),
+    TrackNote: (TrackNoteFactory, "text"),
+    Tag: (TagFactory, "name"),
+    Author: (AuthorFactory, "name"),
+    Review: (ReviewFactory, "headline"),
+}
+
+# parent model: (make a child row, the inline's prefix, the child's text field)
+INLINES = {
+    Film: (lambda: CreditFactory(role=Credit.Role.CAST, character="Flynn"), "credits", "character"),
+    Soundtrack: (TrackFactory, "tracks", "title"),
+    Track: (TrackNoteFactory, "notes", "text"),
+}
+
+
+def parent_of(row):
+    return {Credit: "film", Track: "soundtrack", TrackNote: "track"}[type(row)]
+
+
+@pytest.fixture
+def second_editor():
+    return EditorFactory(username="fran", first_name="Fran", last_name="Proof", is_superuser=True)
+
+
+@pytest.fixture
+def first_editor():
+    return EditorFactory(username="eddie", first_name="Eddie", last_name="Desk", is_superuser=True)
+
+
+def load(client, user, url):
+    client.force_login(user)
+    return form_data(client.get(url))
+
+
+def test_every_admin_form_and_inline_checks_the_loaded_version(rf, editor):
+    """The guard against a new admin, or a new inline, that forgets the lock."""
+    request = rf.get("/")
+    request.user = editor
+    content = [
+        m for m in admin.site._registry if m._meta.app_label in {"films", "soundtracks", "reviews"}
+    ]
+    assert set(content) == set(CHANGE_FORMS)
+    for model in content:
+        model_admin = admin.site._registry[model]
+        for obj in (None, CHANGE_FORMS[model][0]()):
+            form = model_admin.get_form(request, obj, change=obj is not None)
+            assert issubclass(form, OptimisticLockForm), model
+            for formset, inline in model_admin.get_formsets_with_inlines(request, obj):
+                assert issubclass(formset.form, OptimisticLockForm), inline
+                assert issubclass(formset, LockedInlineFormSet), inline
+                assert formset.form.lock_unchanged is False
+        assert not model_admin.list_editable, f"{model}: list_editable needs the lock too"
+
+
+@pytest.mark.parametrize("model", list(CHANGE_FORMS), ids=lambda m: m._meta.label_lower)
+def test_stale_change_form_is_refused_and_keeps_the_second_editors_text(
+    client, model, first_editor, second_editor
+):
+    factory, field = CHANGE_FORMS[model]
+    obj = factory()
+    url = admin_url(model, "change", quote(obj.pk))
+    firsts_form = load(client, first_editor, url)
+    seconds_form = load(client, second_editor, url)
+
+    client.force_login(first_editor)
+    first = client.post(url, {**firsts_form, field: "Typed by the first editor"})
+    client.force_login(second_editor)
+    second = client.post(url, {**seconds_form, field: "Typed by the second editor"})
+
+    assert first.status_code == 302, form_errors(first)
+    assert second.status_code == 200
+    html = second.content.decode()
+    assert f"saved this {model._meta.verbose_name}" in html
+    assert STALE in html
+    assert "Typed by the second editor" in html
+    if hasattr(obj, "updated_by_id"):
+        assert "Eddie Desk saved this" in html
+    obj.refresh_from_db()
+    assert getattr(obj, field) == "Typed by the first editor"
+
+
+@pytest.mark.parametrize("model", list(CHANGE_FORMS), ids=lambda m: m._meta.label_lower)
+def test_a_fresh_change_form_saves(editor_client, model):
+    factory, field = CHANGE_FORMS[model]
+    obj = factory()
+    for attempt in ("Saved once", "Saved twice"):  # the second load sees the first save
+        response = post_change(editor_client, type(obj).objects.get(pk=obj.pk), **{field: attempt})
+        assert response.status_code == 302, form_errors(response)
+        obj.refresh_from_db()
+        assert getattr(obj, field) == attempt
+
+
+@pytest.mark.parametrize(
+    "loaded", [None, "", "abc", "-1", "1.5", " ", "１", "9" * 11, str(2**31), "9" * 5000, "0x1"]
+)
+@pytest.mark.parametrize("model", [Film, Tag, Review], ids=lambda m: m._meta.label_lower)
+def test_a_malformed_loaded_version_is_a_form_error(editor_client, model, loaded):
+    factory, field = CHANGE_FORMS[model]
+    obj = factory()
+    url = admin_url(model, "change", obj.pk)
+    data = {**form_data(editor_client.get(url)), field: "Tampered"}
+    if loaded is None:
+        del data["loaded_version"]
+    else:
+        data["loaded_version"] = loaded
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "does not say which version" in response.content.decode()
+    obj.refresh_from_db()
+    assert getattr(obj, field) != "Tampered"
+
+
+@pytest.mark.parametrize("parent_model", list(INLINES), ids=lambda m: m._meta.label_lower)
+@pytest.mark.parametrize("changed_through", ["its own form", "the parent form"])
+def test_stale_inline_row_is_refused_on_that_row(
+    client, parent_model, changed_through, first_editor, second_editor
+):
+    make_row, prefix, field = INLINES[parent_model]
+    row = make_row()
+    parent = getattr(row, parent_of(row))
+    url = admin_url(parent_model, "change", parent.pk)
+    seconds_form = load(client, second_editor, url)
+
+    client.force_login(first_editor)
+    if changed_through == "its own form":
+        first = post_change(client, row, **{field: "First editor's row"})
+    else:
+        firsts_form = load(client, first_editor, url)
+        first = client.post(url, {**firsts_form, f"{prefix}-0-{field}": "First editor's row"})
+    client.force_login(second_editor)
+    second = client.post(url, {**seconds_form, f"{prefix}-0-{field}": "Second editor's row"})
+
+    assert first.status_code == 302, form_errors(first)
+    assert second.status_code == 200
+    html = second.content.decode()
+    assert f"saved this {type(row)._meta.verbose_name}" in html
+    assert "Second editor&#x27;s row" in html or "Second editor's row" in html
+    (inline,) = [i for i in second.context["inline_admin_formsets"] if i.formset.prefix == prefix]
+    assert inline.formset.forms[0].has_error("__all__", "stale")
+    row.refresh_from_db()
+    assert getattr(row, field) == "First editor's row"
+
+
+@pytest.mark.parametrize("parent_model", list(INLINES), ids=lambda m: m._meta.label_lower)
+def test_a_row_changed_elsewhere_is_never_written_back_by_a_stale_parent_form(
+    client, parent_model, first_editor, second_editor
+):
+    """The stale form posts the row's old values: saving them would undo the other edit."""
+    make_row, prefix, field = INLINES[parent_model]
+    row = make_row()
+    parent = getattr(row, parent_of(row))
+    url = admin_url(parent_model, "change", parent.pk)
+    seconds_form = load(client, second_editor, url)
+    client.force_login(first_editor)
+    assert post_change(client, row, **{field: "Changed elsewhere"}).status_code == 302
+
+    client.force_login(second_editor)
+    parent_field = CHANGE_FORMS[parent_model][1]
+    response = client.post(url, {**seconds_form, parent_field: "Parent changed"})
+
+    assert response.status_code == 200
+    assert STALE in response.content.decode()
+    row.refresh_from_db()
+    assert getattr(row, field) == "Changed elsewhere"
+
+
+@pytest.mark.parametrize("parent_model", list(INLINES), ids=lambda m: m._meta.label_lower)
+def test_a_parent_form_with_fresh_rows_saves_and_leaves_them_alone(editor_client, parent_model):
+    make_row, prefix, field = INLINES[parent_model]
+    row = make_row()
+    parent = getattr(row, parent_of(row))
+    version = row.lock_version
+    parent_field = CHANGE_FORMS[parent_model][1]
+
+    response = post_change(editor_client, parent, **{parent_field: "Parent changed"})
+
+    assert response.status_code == 302, form_errors(response)
+    row.refresh_from_db()
+    assert row.lock_version == version  # an unchanged row is not written
+
+
+@pytest.mark.parametrize("parent_model", list(INLINES), ids=lambda m: m._meta.label_lower)
+@pytest.mark.parametrize("touched", [True, False])
+def test_an_inline_row_deleted_since_is_refused_not_recreated(
+    client, parent_model, touched, first_editor, second_editor
+):
+    make_row, prefix, field = INLINES[parent_model]
+    row = make_row()
+    row_model, parent = type(row), getattr(row, parent_of(row))
+    url = admin_url(parent_model, "change", parent.pk)
+    seconds_form = load(client, second_editor, url)
+    row_model.objects.filter(pk=row.pk).delete()
+
+    client.force_login(second_editor)
+    data = {**seconds_form}
+    if touched:
+        data[f"{prefix}-0-{field}"] = "Typed into a row that is gone"
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"Someone deleted this {row_model._meta.verbose_name} after you opened the form" in html
+    assert "Select a valid choice" not in html
+    if touched:
+        assert "Typed into a row that is gone" in html  # theirs to copy
+    assert not row_model.objects.exists()
+
+
+@pytest.mark.parametrize("parent_model", list(INLINES), ids=lambda m: m._meta.label_lower)
+def test_deleting_an_inline_row_someone_changed_is_refused(
+    client, parent_model, first_editor, second_editor
+):
+    make_row, prefix, field = INLINES[parent_model]
+    row = make_row()
+    parent = getattr(row, parent_of(row))
+    url = admin_url(parent_model, "change", parent.pk)
+    seconds_form = load(client, second_editor, url)
+    client.force_login(first_editor)
+    assert post_change(client, row, **{field: "Worth keeping"}).status_code == 302
+
+    client.force_login(second_editor)
+    response = client.post(url, {**seconds_form, f"{prefix}-0-DELETE": "on"})
+
+    assert response.status_code == 200
+    assert "Not deleted, because someone changed it after you opened the form" in (
+        response.content.decode()
+    )
+    row.refresh_from_db()
+    assert getattr(row, field) == "Worth keeping"
+
+
+@pytest.mark.parametrize("loaded", ["abc", "-1", "9" * 40, ""])
+def test_a_malformed_inline_row_version_is_a_row_error(editor_client, loaded):
+    credit = CreditFactory(role=Credit.Role.CAST, character="Flynn")
+    url = admin_url(Film, "change", credit.film.pk)
+    data = form_data(editor_client.get(url))
+    response = editor_client.post(
+        url, {**data, "credits-0-loaded_version": loaded, "credits-0-character": "Tampered"}
+    )
+    assert response.status_code == 200
+    assert "does not say which version of the credit" in response.content.decode()
+    credit.refresh_from_db()
+    assert credit.character == "Flynn"
