@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviews", "0008_hero_image"),
+        ("reviews", "0009_tag_author_lock_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
