@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "films",
     "soundtracks",
     "reviews",
+    "backups",
 ]
 
 MIDDLEWARE = [

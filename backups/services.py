@@ -1,0 +1,172 @@
+"""Backing up the whole site into one archive and restoring it into an empty database.
+
+See ``backups.archive`` for the format, ``backups.database`` for which rows travel and how,
+``backups.media`` for the files.
+"""
+
+import hashlib
+import io
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.core.files.storage import default_storage
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
+
+from backups import database, media
+from backups.archive import (
+    FORMAT,
+    FORMAT_VERSION,
+    MEDIA_FOLDER,
+    BackupError,
+    database_member,
+    manifest_bytes,
+    media_member,
+    read_archive,
+    write_archive,
+)
+from core import pagecache
+
+
+@dataclass(frozen=True)
+class Summary:
+    rows: int
+    models: int
+    media_files: int
+    media_bytes: int
+
+
+def create_backup(path):
+    """Write the database's rows and the default storage's files to a new archive at ``path``."""
+    database.check_fully_migrated()
+    # One consistent view of every table, even while editors save (PostgreSQL reads each
+    # statement at its own moment otherwise; SQLite holds one snapshot per transaction anyway).
+    # (Inside a caller's transaction, such as a test's, the caller's view is the one read.)
+    starts_transaction = not connection.in_atomic_block
+    with transaction.atomic(using=DEFAULT_DB_ALIAS):
+        if connection.vendor == "postgresql" and starts_transaction:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        migrations = database.applied_migrations()
+        tables = database.dump_models()
+    files = []
+    for name in media.media_names(default_storage):
+        try:
+            size, sha256 = media.digest(default_storage, name)
+        except FileNotFoundError:
+            continue  # Deleted since it was listed: it was no longer part of the site.
+        files.append((name, size, sha256))
+    manifest = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "migrations": migrations,
+        "database": [
+            {
+                "model": model._meta.label_lower,
+                "rows": rows,
+                "size": len(data),
+                "sha256": _sha(data),
+            }
+            for model, rows, data in tables
+        ],
+        "media": [{"name": name, "size": size, "sha256": sha256} for name, size, sha256 in files],
+    }
+    with write_archive(path) as archive:
+        archive.add_bytes("manifest.json", manifest_bytes(manifest))
+        for model, _, data in tables:
+            archive.add_bytes(database_member(model._meta.label_lower), data)
+        for name, size, sha256 in files:
+            try:
+                with default_storage.open(name, "rb") as file:
+                    archive.add_stream(media_member(name), file, size, sha256)
+            except FileNotFoundError as error:
+                raise BackupError(
+                    f"{name} was deleted while the backup ran; run it again."
+                ) from error
+    return Summary(
+        rows=sum(rows for _, rows, _ in tables),
+        models=len(tables),
+        media_files=len(files),
+        media_bytes=sum(size for _, size, _ in files),
+    )
+
+
+def restore_backup(path, *, replace_existing=False):
+    """Restore the archive at ``path``: its rows in one transaction, then its media files.
+
+    Everything is checked before anything is written: the archive from end to end (names,
+    sizes, checksums), its schema against this database's, that the database is empty (or
+    ``replace_existing``), and that no different media file sits where one would go. If a row
+    or a file then fails, the transaction is rolled back and the files written are deleted.
+    """
+    with read_archive(path) as (manifest, members):
+        database.check_migrations_match(manifest["migrations"])
+        loader = database.RowLoader([item["model"] for item in manifest["database"]])
+        if not replace_existing and (content := database.holds_content()):
+            held = ", ".join(f"{count} {label}" for label, count in sorted(content.items())[:5])
+            more = ", …" if len(content) > 5 else ""
+            raise BackupError(
+                f"This database already holds content ({held}{more}). A restore goes into an "
+                "empty, migrated database; to delete everything here first, pass "
+                "--replace-existing."
+            )
+        media_entries = [
+            (entry.name.removeprefix(MEDIA_FOLDER), entry)
+            for entry in _read_through(members)
+            if entry.name.startswith(MEDIA_FOLDER)
+        ]
+        identical = media.check_existing(default_storage, media_entries)
+
+    written = []
+    try:
+        with read_archive(path) as (manifest, members), transaction.atomic():
+            _clear(loader.models, replace_existing)
+            models = iter(loader.models)
+            finished = False
+            for entry, stream in members():
+                if not entry.name.startswith(MEDIA_FOLDER):
+                    loader.load(next(models), io.BufferedReader(stream), entry)
+                    continue
+                if not finished:
+                    loader.finish()
+                    finished = True
+                name = entry.name.removeprefix(MEDIA_FOLDER)
+                if name not in identical:
+                    written.append(name)
+                    media.save(default_storage, name, stream)
+            if not finished:
+                loader.finish()
+    except BaseException:
+        # The rows are rolled back; the files, which no transaction covers, are deleted.
+        for name in written:
+            default_storage.delete(name)
+        raise
+    pagecache.bump_version()
+    return Summary(
+        rows=sum(item["rows"] for item in manifest["database"]),
+        models=len(manifest["database"]),
+        media_files=len(manifest["media"]),
+        media_bytes=sum(item["size"] for item in manifest["media"]),
+    )
+
+
+def _read_through(members):
+    """Read the whole archive, verifying every member; yield each member's entry."""
+    for entry, stream in members():
+        stream.drain()
+        yield entry
+
+
+def _clear(models, replace_existing):
+    """Make room for the archive's rows (the database was checked to hold no content)."""
+    if replace_existing:
+        database.delete_rows(database.carried_models())
+    else:
+        seeded = [m for m in models if m._meta.label_lower in database.MADE_BY_MIGRATIONS]
+        database.delete_rows(seeded)
+    # Sessions name users by primary key: after a restore they would name other people.
+    if apps.is_installed("django.contrib.sessions"):
+        database.delete_rows([apps.get_model("sessions", "Session")])
+
+
+def _sha(data):
+    return hashlib.sha256(data).hexdigest()
