@@ -12,13 +12,17 @@ from contextlib import contextmanager
 import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import ProtectedError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from core.locking import LOCK_FIELD, LockedInlineFormSet, OptimisticLockForm
+from core.models import reliances
 from core.revisions import RevertError, compare, revert, versions_of
 
 AUDIT_FIELDS = ("created_by", "created_at", "updated_by", "updated_at")
@@ -41,6 +45,22 @@ def _with_lock_field(fieldsets, form):
     return [(name, {**options, "fields": (*options["fields"], LOCK_FIELD)}), *rest]
 
 
+class GuardedInlineFormSet(LockedInlineFormSet):
+    """Rows marked for deletion that published pages rely on are refused, naming them."""
+
+    def clean(self):
+        super().clean()
+        relied_on = reliances(form.instance for form in self.deleted_forms if form.instance.pk)
+        if relied_on:
+            raise ValidationError(
+                [
+                    ValidationError(format_html("Not deleted: {}", reliance_html(reliance)))
+                    for reliance in relied_on
+                ],
+                code="relied_on",
+            )
+
+
 class LockedInlineMixin:
     """Inline rows of a ``LockVersionModel``: each row carries and checks its loaded version.
 
@@ -49,7 +69,7 @@ class LockedInlineMixin:
     """
 
     form = OptimisticLockForm
-    formset = LockedInlineFormSet
+    formset = GuardedInlineFormSet
 
     def get_fieldsets(self, request, obj=None):
         return _with_lock_field(list(super().get_fieldsets(request, obj)), self.form)
@@ -67,6 +87,59 @@ class LockedAdminMixin:
 
     def get_fieldsets(self, request, obj=None):
         return _with_lock_field(list(super().get_fieldsets(request, obj)), self.form)
+
+
+def reliance_html(reliance):
+    """One line of a refused delete: what would go, and a link to what relies on it."""
+    dependent = reliance.dependent
+    opts = dependent._meta
+    try:
+        url = reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(dependent.pk)]
+        )
+    except NoReverseMatch:
+        url = dependent.get_absolute_url()
+    return format_html(
+        '{} “{}”: {} <a href="{}">“{}”</a>. Change that first.',
+        capfirst(reliance.obj._meta.verbose_name),
+        reliance.obj,
+        reliance.reason,
+        url,
+        dependent,
+    )
+
+
+class GuardedDeleteMixin:
+    """Deleting refuses, naming them, what published pages rely on (``core.models.reliances``).
+
+    The delete page, the changelist's "delete selected" action and the model's own guard agree:
+    the pages ask first and refuse politely; a delete racing past them is refused by the guard
+    and reported, not answered with an error page.
+    """
+
+    delete_confirmation_template = "admin/editorial/delete_confirmation.html"
+
+    def get_deleted_objects(self, objs, request):
+        to_delete, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if not protected:
+            protected = [reliance_html(reliance) for reliance in reliances(objs)]
+        return to_delete, counts, perms_needed, protected
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ProtectedError as error:
+            return self._refused(request, error)
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except ProtectedError as error:
+            return self._refused(request, error)
+
+    def _refused(self, request, error):
+        self.message_user(request, error.args[0], messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
 
 
 class AuditedAdminMixin:
@@ -111,6 +184,11 @@ class RevisionBlockMixin:
     def changelist_view(self, request, extra_context=None):
         with self.revision(request):
             return super().changelist_view(request, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # The revision a delete keeps (core.revisions) names who deleted.
+        with self.revision(request):
+            return super().delete_view(request, object_id, extra_context)
 
     def log_addition(self, request, obj, message):
         entry = super().log_addition(request, obj, message)
@@ -258,5 +336,5 @@ class RevisionHistoryMixin(RevisionBlockMixin):
         return revert(obj, version, user=request.user, keep=self.revert_keeps)
 
 
-class EditorialAdmin(AuditedAdminMixin, RevisionHistoryMixin, admin.ModelAdmin):
+class EditorialAdmin(GuardedDeleteMixin, AuditedAdminMixin, RevisionHistoryMixin, admin.ModelAdmin):
     """A model editors write: audited, versioned, with history, compare and revert."""

@@ -5,6 +5,7 @@ from django.utils.html import format_html, format_html_join
 from core.admin import IMAGES_CSS, image_preview, thumbnail, year_filter
 from core.admin_editing import (
     EditorialAdmin,
+    GuardedDeleteMixin,
     LockedAdminMixin,
     LockedInlineMixin,
     RevisionBlockMixin,
@@ -26,7 +27,7 @@ class FranchiseFilmInline(LockedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Franchise)
-class FranchiseAdmin(LockedAdminMixin, RevisionHistoryMixin, admin.ModelAdmin):
+class FranchiseAdmin(LockedAdminMixin, GuardedDeleteMixin, RevisionHistoryMixin, admin.ModelAdmin):
     list_display = ("name", "film_count")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
@@ -54,7 +55,7 @@ class RoleListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Person)
-class PersonAdmin(LockedAdminMixin, RevisionHistoryMixin, admin.ModelAdmin):
+class PersonAdmin(LockedAdminMixin, GuardedDeleteMixin, RevisionHistoryMixin, admin.ModelAdmin):
     list_display = ("name", "photo_thumbnail", "is_group", "credit_count")
     list_filter = ("is_group", RoleListFilter)
     search_fields = ("name",)
@@ -183,7 +184,7 @@ class FilmAdmin(LockedAdminMixin, EditorialAdmin):
 
 
 @admin.register(Credit)
-class CreditAdmin(LockedAdminMixin, RevisionBlockMixin, admin.ModelAdmin):
+class CreditAdmin(LockedAdminMixin, GuardedDeleteMixin, RevisionBlockMixin, admin.ModelAdmin):
     list_display = ("person", "role", "character", "film", "billing_order")
     list_filter = ("role", "film__franchise")
     list_select_related = ("person", "film")

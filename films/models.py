@@ -9,7 +9,7 @@ from core.fields import (
     image_dimension_field,
     require_alt_text,
 )
-from core.models import LockVersionModel, changed_by_field, uid_field
+from core.models import LockVersionModel, Reliance, changed_by_field, guard_deletion, uid_field
 from core.revisions import versioned
 
 
@@ -257,3 +257,14 @@ class Credit(LockVersionModel):
         return (*self.film.natural_key(), *self.person.natural_key(), self.role)
 
     natural_key.dependencies = ["films.film", "films.person"]
+
+
+def _groups_listing(people):
+    """A guard: a group's page lists its members, and its revisions hold them, not theirs."""
+    links = Person.members.through.objects.filter(to_person__in=people).select_related(
+        "from_person", "to_person"
+    )
+    return [Reliance(link.to_person, link.from_person, "a member of the group") for link in links]
+
+
+guard_deletion(Person, _groups_listing)

@@ -10,7 +10,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 
 from core.admin import IMAGES_CSS, image_preview, thumbnail
-from core.admin_editing import EditorialAdmin, LockedAdminMixin
+from core.admin_editing import EditorialAdmin, GuardedDeleteMixin, LockedAdminMixin
 from core.locking import OptimisticLockForm
 from reviews import services
 from reviews.models import Author, Review, Tag
@@ -27,7 +27,7 @@ from reviews.workflow import (
 
 
 @admin.register(Author)
-class AuthorAdmin(LockedAdminMixin, admin.ModelAdmin):
+class AuthorAdmin(LockedAdminMixin, GuardedDeleteMixin, admin.ModelAdmin):
     list_display = ("name", "user")
     list_select_related = ("user",)
     search_fields = ("name",)
@@ -36,7 +36,7 @@ class AuthorAdmin(LockedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(LockedAdminMixin, admin.ModelAdmin):
+class TagAdmin(LockedAdminMixin, GuardedDeleteMixin, admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}

@@ -19,7 +19,7 @@ from core.fields import (
     require_alt_text,
 )
 from core.markdown import TRACK_SYNTAX_HELP, TrackReference, render_markdown
-from core.models import LockVersionModel, changed_by_field
+from core.models import LockVersionModel, Reliance, changed_by_field, guard_deletion
 from core.revisions import versioned
 from films.models import Film, SlugNaturalKeyManager
 from soundtracks.models import Soundtrack, Track
@@ -463,3 +463,36 @@ def withdrawing_revokes_share_links(sender, instance, raw, **kwargs):
     """However a review is withdrawn (an action, the form, a service, a script), its links end."""
     if not raw and instance.status == Review.Status.WITHDRAWN:
         instance.share_links.revoke(user=instance.updated_by_id)
+
+
+# What published reviews rely on is not deleted (core.models.guard_deletion): an album they
+# cover, a track they cite, a film they discuss, a byline, a tag. The primary film is PROTECT.
+
+
+def _relied_on_by_published(relation, name, reason):
+    """A guard: the published reviews (scheduled ones too) that ``relation`` links to a row."""
+    through = relation.through
+
+    def find(rows):
+        links = through.objects.filter(
+            **{f"{name}__in": rows, "review__status": Review.Status.PUBLISHED}
+        ).select_related(name, "review")
+        return [Reliance(getattr(link, name), link.review, reason) for link in links]
+
+    return find
+
+
+guard_deletion(
+    Soundtrack,
+    _relied_on_by_published(Review.soundtracks, "soundtrack", "covered by the published review"),
+)
+guard_deletion(
+    Track, _relied_on_by_published(Review.cited_tracks, "track", "cited by the published review")
+)
+guard_deletion(
+    Film, _relied_on_by_published(Review.other_films, "film", "discussed in the published review")
+)
+guard_deletion(
+    Author, _relied_on_by_published(Review.authors, "author", "the byline of the published review")
+)
+guard_deletion(Tag, _relied_on_by_published(Review.tags, "tag", "a tag of the published review"))

@@ -4,6 +4,7 @@ from django.db.models import Count, Sum
 from core.admin import IMAGES_CSS, image_preview, thumbnail, year_filter
 from core.admin_editing import (
     EditorialAdmin,
+    GuardedDeleteMixin,
     LockedAdminMixin,
     LockedInlineMixin,
     RevisionBlockMixin,
@@ -96,7 +97,7 @@ class TrackNoteInline(LockedInlineMixin, admin.StackedInline):
 
 
 @admin.register(Track)
-class TrackAdmin(LockedAdminMixin, RevisionBlockMixin, admin.ModelAdmin):
+class TrackAdmin(LockedAdminMixin, GuardedDeleteMixin, RevisionBlockMixin, admin.ModelAdmin):
     list_display = ("title", "soundtrack", "disc", "position", "length", "is_vocal", "note_count")
     list_filter = ("is_vocal", "soundtrack__film__franchise", "soundtrack__kind")
     list_select_related = ("soundtrack",)

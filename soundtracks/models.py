@@ -13,7 +13,7 @@ from core.fields import (
     image_dimension_field,
     require_alt_text,
 )
-from core.models import LockVersionModel, changed_by_field, uid_field
+from core.models import LockVersionModel, Reliance, changed_by_field, guard_deletion, uid_field
 from core.revisions import versioned
 from films.models import Film, Person, SlugNaturalKeyManager
 
@@ -246,3 +246,14 @@ class TrackNote(LockVersionModel):
     @property
     def cue_start_display(self):
         return format_duration(self.cue_start)
+
+
+def _albums_listing(people):
+    """A guard: an album's page lists its artists, and its revisions hold them, not theirs."""
+    links = Soundtrack.artists.through.objects.filter(person__in=people).select_related(
+        "person", "soundtrack"
+    )
+    return [Reliance(link.person, link.soundtrack, "an artist of the album") for link in links]
+
+
+guard_deletion(Person, _albums_listing)
