@@ -12,6 +12,7 @@ from core.admin_editing import (
 )
 from core.durations import format_duration
 from core.locking import OptimisticLockForm
+from core.visibility import VisibleRelationsMixin
 from soundtracks.models import Soundtrack, Track, TrackNote
 
 
@@ -88,7 +89,8 @@ class TrackNoteForm(OptimisticLockForm):
         fields = "__all__"
 
 
-class TrackNoteInline(LockedInlineMixin, admin.StackedInline):
+# The source review chooser offers only the reviews the user may see (core.visibility).
+class TrackNoteInline(VisibleRelationsMixin, LockedInlineMixin, admin.StackedInline):
     model = TrackNote
     form = TrackNoteForm
     fields = ("scene", "cue_start", "usage", "text", "author", "source_review")
@@ -127,7 +129,7 @@ class TrackAdmin(LockedAdminMixin, GuardedDeleteMixin, RevisionBlockMixin, admin
 
 
 @admin.register(TrackNote)
-class TrackNoteAdmin(EditorialAdmin):
+class TrackNoteAdmin(VisibleRelationsMixin, EditorialAdmin):
     list_display = ("track", "album", "scene", "usage", "cue_starts_at", "author")
     list_filter = ("usage", "track__soundtrack__film__franchise")
     list_select_related = ("track__soundtrack", "author")

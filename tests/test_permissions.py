@@ -399,3 +399,211 @@ def test_audit_stamps_are_recorded_and_shown(client, editor):
     html = page.content.decode()
     assert "Last changed by" in html
     assert "eddie" in html
+
+
+# What a writer finds of other people's work: choosers, autocompletes, redirects -----------------
+
+#: Ids that name no review, or nothing at all.
+HOSTILE_IDS = ["0", "-1", str(2**63), str(10**30), "abc", "1.5", "%00", "\u0669\u0669", "9" * 500]
+
+
+def note_data(track, **extra):
+    return {"track": track.pk, "scene": "Opening", "usage": "whole", "text": "Mine.", **extra}
+
+
+def test_a_track_note_cannot_cite_another_writers_draft(writer_client, other_writer):
+    theirs = draft_by(other_writer, headline="Otto's secret draft")
+
+    response = writer_client.post(
+        admin_url(TrackNote, "add"), note_data(TrackFactory(), source_review=theirs.pk)
+    )
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert "secret draft" not in response.content.decode()
+    assert not TrackNote.objects.exists()
+
+
+@pytest.mark.parametrize("review_id", HOSTILE_IDS)
+def test_a_track_note_refuses_a_source_review_that_is_no_review(writer_client, review_id):
+    response = writer_client.post(
+        admin_url(TrackNote, "add"), note_data(TrackFactory(), source_review=review_id)
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["source_review"]
+    assert not TrackNote.objects.exists()
+
+
+def test_a_writer_cites_their_own_review_and_an_editor_anyones(client, writer, other_writer):
+    track = TrackFactory()
+    mine, theirs = draft_by(writer), draft_by(other_writer)
+    client.force_login(writer)
+    response = client.post(admin_url(TrackNote, "add"), note_data(track, source_review=mine.pk))
+    assert response.status_code == 302, form_errors(response)
+
+    client.force_login(EditorFactory())
+    response = client.post(admin_url(TrackNote, "add"), note_data(track, source_review=theirs.pk))
+    assert response.status_code == 302, form_errors(response)
+    assert {note.source_review for note in TrackNote.objects.all()} == {mine, theirs}
+
+
+def autocomplete(client, term=""):
+    return client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "soundtracks",
+            "model_name": "tracknote",
+            "field_name": "source_review",
+            "term": term,
+        },
+    )
+
+
+def test_the_source_review_autocomplete_offers_only_the_writers_own(writer_client, writer):
+    draft_by(writer, headline="Mine to cite")
+    draft_by(WriterFactory(), headline="Otto's secret draft")
+    ReviewFactory(headline="Published by someone else")
+
+    offered = [result["text"] for result in autocomplete(writer_client).json()["results"]]
+    searched = autocomplete(writer_client, "secret").json()["results"]
+
+    assert offered == ["Mine to cite"]
+    assert searched == []
+
+
+def test_a_writers_note_never_names_a_draft_an_editor_linked_and_keeps_it(
+    writer_client, writer, other_writer
+):
+    theirs = draft_by(other_writer, headline="Otto's secret draft")
+    note = TrackNoteFactory(created_by=writer, author=writer, source_review=theirs, text="Mine.")
+    elsewhere = draft_by(other_writer, headline="Otto's other secret")
+
+    page = writer_client.get(admin_url(TrackNote, "change", note.pk))
+    track_page = writer_client.get(admin_url(type(note.track), "change", note.track.pk))
+    saved = post_change(writer_client, note, text="Mine, revised.")
+
+    assert "secret draft" not in page.content.decode()
+    assert "A review you may not see" in page.content.decode()
+    assert "secret draft" not in track_page.content.decode()
+    assert saved.status_code == 302, form_errors(saved)
+    note.refresh_from_db()
+    assert (note.text, note.source_review) == ("Mine, revised.", theirs)
+    # The unseen review may be kept, or cleared, but not swapped for another unseen one.
+    swapped = post_change(writer_client, note, source_review=elsewhere.pk)
+    assert "Select a valid choice" in swapped.content.decode()
+    assert post_change(writer_client, note, source_review="").status_code == 302
+    note.refresh_from_db()
+    assert note.source_review is None
+
+
+def test_editors_see_every_source_review_on_the_track_page(client, other_writer):
+    theirs = draft_by(other_writer, headline="Otto's draft")
+    note = TrackNoteFactory(created_by=other_writer, source_review=theirs)
+    client.force_login(EditorFactory())
+    page = client.get(admin_url(type(note.track), "change", note.track.pk))
+    assert "Otto&#x27;s draft" in page.content.decode()
+
+
+def view_on_site_url(obj_or_model, object_id=None):
+    from django.contrib.contenttypes.models import ContentType
+    from django.urls import reverse
+
+    content_type = ContentType.objects.get_for_model(obj_or_model)
+    object_id = obj_or_model.pk if object_id is None else object_id
+    return reverse("admin:view_on_site", args=[content_type.pk, object_id])
+
+
+def test_view_on_site_does_not_reveal_another_writers_draft(writer_client, writer, other_writer):
+    theirs = draft_by(other_writer, slug="otto-secret-slug")
+    mine = draft_by(writer, slug="my-own-slug")
+
+    refused = writer_client.get(view_on_site_url(theirs))
+    allowed = writer_client.get(view_on_site_url(mine))
+
+    assert refused.status_code == 404
+    assert "otto-secret-slug" not in refused.content.decode()
+    assert "Location" not in refused
+    assert allowed.status_code == 302
+    assert allowed["Location"] == mine.get_absolute_url()
+
+
+def test_view_on_site_serves_editors_and_sends_strangers_to_the_login(client, other_writer):
+    theirs = draft_by(other_writer, slug="otto-secret-slug")
+    url = view_on_site_url(theirs)
+
+    stranger = client.get(url)
+    client.force_login(EditorFactory())
+    editor = client.get(url)
+
+    assert stranger.status_code == 302
+    assert stranger["Location"].startswith("/admin/login/")
+    assert "otto-secret-slug" not in stranger["Location"]
+    assert editor["Location"] == theirs.get_absolute_url()
+
+
+@pytest.mark.parametrize("object_id", HOSTILE_IDS)
+def test_view_on_site_answers_404_to_ids_that_are_not_one(writer_client, object_id):
+    review = draft_by(WriterFactory())
+    assert writer_client.get(view_on_site_url(review, object_id)).status_code == 404
+
+
+@pytest.mark.parametrize("content_type_id", ["0", str(2**63), str(10**30)])
+def test_view_on_site_answers_404_to_content_types_that_are_not_one(writer_client, content_type_id):
+    response = writer_client.get(f"/admin/r/{content_type_id}/1/")
+    assert response.status_code == 404
+
+
+def test_view_on_site_for_a_model_without_an_admin_needs_its_permission(writer_client):
+    from django.contrib.auth.models import Permission
+
+    permission = Permission.objects.first()
+    assert writer_client.get(view_on_site_url(permission)).status_code == 404
+
+
+@pytest.mark.parametrize("view", ["history", "compare", "revert", "change", "delete", "share"])
+def test_another_writers_draft_has_no_page_for_a_writer(writer_client, other_writer, view):
+    from django.urls import reverse
+
+    theirs = draft_by(other_writer, headline="Otto's secret draft", slug="otto-secret-slug")
+    theirs.headline = "Otto's second thought"
+    theirs.save()  # a second revision, so that compare and revert have something to show
+    from core.revisions import versions_of
+
+    version = versions_of(theirs).first()
+    args = {"revert": [theirs.pk, version.pk]}.get(view, [theirs.pk])
+    query = f"?a={version.pk}&b={versions_of(theirs).last().pk}" if view == "compare" else ""
+
+    response = writer_client.get(reverse(f"admin:reviews_review_{view}", args=args) + query)
+
+    html = response.content.decode()
+    assert response.status_code in (302, 403, 404)
+    assert "secret" not in html
+    assert "second thought" not in html
+    if response.status_code == 302:
+        assert "otto-secret-slug" not in response["Location"]
+        followed = writer_client.get(response["Location"]).content.decode()
+        assert "secret" not in followed
+        assert "second thought" not in followed
+
+
+@pytest.mark.parametrize("view", ["history", "compare", "change"])
+def test_another_writers_track_note_has_no_page_for_a_writer(writer_client, other_writer, view):
+    from django.urls import reverse
+
+    note = TrackNoteFactory(created_by=other_writer, text="Otto's private thoughts")
+    response = writer_client.get(reverse(f"admin:soundtracks_tracknote_{view}", args=[note.pk]))
+    assert response.status_code in (302, 404)
+    assert "private thoughts" not in response.content.decode()
+
+
+def test_visible_to_is_can_see_as_a_filter(writer, other_writer, editor):
+    from django.contrib.auth.models import AnonymousUser
+
+    from reviews.workflow import can_see
+
+    reviews = [draft_by(writer), draft_by(other_writer), ReviewFactory(created_by=other_writer)]
+    outsider = WriterFactory(is_staff=False)
+    inactive = WriterFactory(is_active=False)
+    for user in (writer, other_writer, editor, outsider, inactive, AnonymousUser()):
+        expected = {review.pk for review in reviews if can_see(user, review)}
+        assert set(Review.objects.visible_to(user).values_list("pk", flat=True)) == expected
