@@ -26,7 +26,6 @@ from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection
-from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.encoding import is_protected_type
@@ -138,12 +137,11 @@ def applied_migrations():
 
 
 def check_fully_migrated():
-    executor = MigrationExecutor(connection)
-    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    if plan:
-        pending = ", ".join(f"{m.app_label}.{m.name}" for m, _ in plan[:5])
+    loader = MigrationLoader(connection)
+    if pending := sorted(set(loader.graph.nodes) - set(loader.applied_migrations)):
         raise BackupError(
-            f"The database has migrations to apply ({pending}…): run manage.py migrate first."
+            f"The database has migrations to apply ({_names(pending)}): run manage.py migrate "
+            "first."
         )
 
 

@@ -27,7 +27,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import F
 from reversion.models import Revision, Version
 
@@ -178,12 +180,17 @@ def test_backup_restore_backup_is_byte_equal_and_the_site_renders_the_same(
     client.force_login(admin)
     staff = render(client, admin_pages())
     counts = {model: model._base_manager.count() for model in database.carried_models()}
+    eddie_pk = editor.pk
     first = backup(tmp_path / "first.tar.gz")
 
     transaction.savepoint_rollback(before)
     ContentType.objects.clear_cache()
     assert not get_user_model().objects.exists()
     assert not Review.objects.exists()
+    # As on a new server, id sequences start again from 1 (PostgreSQL's outlive a rollback).
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), list(counts)):
+            cursor.execute(statement)
     empty = transaction.savepoint_create()
     settings.MEDIA_ROOT = tmp_path / "new-server-media"
     assert "Restored" in restore(tmp_path / "first.tar.gz")
@@ -198,6 +205,7 @@ def test_backup_restore_backup_is_byte_equal_and_the_site_renders_the_same(
     # Restored rows keep their ids, and new rows get new ones (sequences moved past them).
     films = set(Film.objects.values_list("pk", flat=True))
     assert FilmFactory().pk > max(films)
+    assert get_user_model().objects.create_user("newcomer").pk > eddie_pk
     deleted = Version.objects.get_deleted(TrackNote)
     assert [version.field_dict["text"] for version in deleted] == ["Revised, then deleted."]
     eddie = get_user_model().objects.get(username="eddie")
@@ -637,6 +645,14 @@ def test_a_failed_restore_rolls_back_the_rows_and_deletes_the_files_it_wrote(
     assert_nothing_restored(settings)
 
 
+def test_restore_into_a_database_not_yet_migrated_says_to_migrate(site_archive, settings):
+    MigrationRecorder(connection).record_unapplied("reviews", "0005_editorial_roles")
+    with pytest.raises(
+        CommandError, match="lacks migrations .*reviews.0005_editorial_roles.*migrate"
+    ):
+        restore(site_archive)
+
+
 # Backups that cannot be written ----------------------------------------------------------------
 
 
@@ -646,6 +662,13 @@ def test_backup_never_replaces_an_existing_file(db, tmp_path):
     with pytest.raises(CommandError, match="already exists"):
         backup(path)
     assert path.read_bytes() == b"yesterday's backup"
+
+
+def test_backup_of_a_database_with_migrations_to_apply_is_refused(db, tmp_path):
+    MigrationRecorder(connection).record_unapplied("reviews", "0005_editorial_roles")
+    with pytest.raises(CommandError, match="migrations to apply .*reviews.0005.*migrate"):
+        backup(tmp_path / "cuesheet.tar.gz")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_backup_into_a_missing_folder_is_refused(db, tmp_path):
