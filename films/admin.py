@@ -8,6 +8,7 @@ from core.admin_editing import (
     GuardedDeleteMixin,
     LockedAdminMixin,
     LockedInlineMixin,
+    RecoverDeletedMixin,
     RevisionBlockMixin,
     RevisionHistoryMixin,
 )
@@ -27,7 +28,13 @@ class FranchiseFilmInline(LockedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Franchise)
-class FranchiseAdmin(LockedAdminMixin, GuardedDeleteMixin, RevisionHistoryMixin, admin.ModelAdmin):
+class FranchiseAdmin(
+    LockedAdminMixin,
+    RecoverDeletedMixin,
+    GuardedDeleteMixin,
+    RevisionHistoryMixin,
+    admin.ModelAdmin,
+):
     list_display = ("name", "film_count")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
@@ -55,7 +62,13 @@ class RoleListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Person)
-class PersonAdmin(LockedAdminMixin, GuardedDeleteMixin, RevisionHistoryMixin, admin.ModelAdmin):
+class PersonAdmin(
+    LockedAdminMixin,
+    RecoverDeletedMixin,
+    GuardedDeleteMixin,
+    RevisionHistoryMixin,
+    admin.ModelAdmin,
+):
     list_display = ("name", "photo_thumbnail", "is_group", "credit_count")
     list_filter = ("is_group", RoleListFilter)
     search_fields = ("name",)
@@ -184,7 +197,9 @@ class FilmAdmin(LockedAdminMixin, EditorialAdmin):
 
 
 @admin.register(Credit)
-class CreditAdmin(LockedAdminMixin, GuardedDeleteMixin, RevisionBlockMixin, admin.ModelAdmin):
+class CreditAdmin(
+    LockedAdminMixin, RecoverDeletedMixin, GuardedDeleteMixin, RevisionBlockMixin, admin.ModelAdmin
+):
     list_display = ("person", "role", "character", "film", "billing_order")
     list_filter = ("role", "film__franchise")
     list_select_related = ("person", "film")

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from core.admin import IMAGES_CSS, image_preview, thumbnail
 from core.admin_editing import EditorialAdmin, GuardedDeleteMixin, LockedAdminMixin
 from core.locking import OptimisticLockForm
+from core.revisions import stored_fields
 from reviews import services
 from reviews.models import Author, Review, Tag
 from reviews.preview import SHARE_DAYS, link_url, make_share_link
@@ -222,6 +223,15 @@ class ReviewAdmin(EditorialAdmin):
 
     def revert_object(self, request, obj, version):
         return services.revert_review(obj, version, user=request.user)
+
+    def may_recover(self, request, version):
+        """Writers recover only their own reviews, and only those they could edit."""
+        stored = stored_fields(version)
+        mine = stored.get("created_by") == [request.user.get_username()]
+        review = Review(
+            pk=0, status=stored.get("status"), created_by_id=request.user.pk if mine else None
+        )
+        return can_edit(request.user, review)
 
     # Columns -----------------------------------------------------------------------------
 

@@ -7,11 +7,13 @@ from core.admin_editing import (
     GuardedDeleteMixin,
     LockedAdminMixin,
     LockedInlineMixin,
+    RecoverDeletedMixin,
     RevisionBlockMixin,
     stamp,
 )
 from core.durations import format_duration
 from core.locking import OptimisticLockForm
+from core.revisions import stored_fields
 from core.visibility import VisibleRelationsMixin
 from soundtracks.models import Soundtrack, Track, TrackNote
 
@@ -99,7 +101,9 @@ class TrackNoteInline(VisibleRelationsMixin, LockedInlineMixin, admin.StackedInl
 
 
 @admin.register(Track)
-class TrackAdmin(LockedAdminMixin, GuardedDeleteMixin, RevisionBlockMixin, admin.ModelAdmin):
+class TrackAdmin(
+    LockedAdminMixin, RecoverDeletedMixin, GuardedDeleteMixin, RevisionBlockMixin, admin.ModelAdmin
+):
     list_display = ("title", "soundtrack", "disc", "position", "length", "is_vocal", "note_count")
     list_filter = ("is_vocal", "soundtrack__film__franchise", "soundtrack__kind")
     list_select_related = ("soundtrack",)
@@ -159,6 +163,11 @@ class TrackNoteAdmin(VisibleRelationsMixin, EditorialAdmin):
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or may_edit_note(request.user, obj))
+
+    def may_recover(self, request, version):
+        """Writers recover only the notes they created."""
+        mine = stored_fields(version).get("created_by") == [request.user.get_username()]
+        return request.user.has_perm(CHANGE_ANY_NOTE) or mine
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
