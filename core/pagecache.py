@@ -7,14 +7,32 @@ stale at once. A scheduled review needs no write to go live,
 so the earliest future publish time is kept beside the version: the first request after it
 bumps the version too. Staff (anyone logged in), the admin, and responses that say
 ``private``/``no-store`` are never cached, so previews and share links of drafts never are.
+
+What a page is cached under is what the page reads: its path, and only the query parameters its
+view declares (``page_cache_parameters``; a paginated list reads ``page`` without saying so).
+The Host header is not part of it: every absolute URL comes from ``settings.SITE_URL``
+(core.seo), so a page is the same whichever allowed host asked for it, and a Host that is not
+allowed is answered 400 before the cache is read. Any other parameter (``utm_source``,
+``fbclid``, a typo) is taken off the request before the view sees it, so the page is rendered
+from exactly what its key says and one entry serves every such URL. A declared parameter is
+cached only with a value its pattern accepts (a page number); other values (``page=abc``,
+``page=1.0``) are rendered but never stored, as is any value of a parameter declared with no
+pattern (a search query, a share token: one entry per value would let anyone fill the cache).
+GET and HEAD share an entry: gunicorn sends a HEAD answer's headers only.
 """
 
 import hashlib
+import re
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import QueryDict
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
@@ -27,6 +45,29 @@ def bump_version(**kwargs):
     sender = kwargs.get("sender")
     if sender is not None and sender._meta.app_label not in settings.PAGE_CACHE_APPS:
         return
+    _bump()
+    _bump_on_commit(kwargs.get("using"))
+
+
+def _bump_on_commit(using):
+    """Bump again when the transaction that made the change commits.
+
+    A reader who reads the version after the first bump but the rows before the commit
+    renders the old page, and stores it under the new version: without this second bump that
+    page (a withdrawn review, say) would be served until the next change. Outside a
+    transaction the change is committed already and the first bump came after it. One
+    callback per run of changes is enough: consecutive saves (a bulk load) do not queue one each.
+    """
+    connection = transaction.get_connection(using)
+    if not connection.in_atomic_block:
+        return
+    pending = connection.run_on_commit
+    if pending and pending[-1][1] is _bump:
+        return
+    transaction.on_commit(_bump, using=using)
+
+
+def _bump():
     # time_ns() keeps versions increasing across processes and cache restarts.
     cache.set_many({VERSION_KEY: time.time_ns(), NEXT_CHANGE_KEY: None}, None)
 
@@ -72,11 +113,68 @@ def current_version(values=None):
     return version
 
 
-def _cacheable_request(request):
-    if not settings.PAGE_CACHE_TIMEOUT or request.method not in ("GET", "HEAD"):
-        return False
-    if any(request.path.startswith(prefix) for prefix in settings.PAGE_CACHE_EXCLUDE):
-        return False
+#: A page number as views read it, and as pagination links write it: no sign, no leading zero.
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
+
+
+def reads(**parameters):
+    """Declare the query parameters a function view reads, for the page cache.
+
+    Each name maps to the pattern of the values that may be cached, or to ``None`` when no
+    value may be (the page is rendered for every value, never stored). A class-based view says
+    the same with a ``page_cache_parameters`` attribute.
+    """
+
+    def declare(view):
+        view.page_cache_parameters = parameters
+        return view
+
+    return declare
+
+
+def declared_parameters(view):
+    """The query parameters ``view`` (a resolved view function) reads: name → pattern or None."""
+    view_class = getattr(view, "view_class", None)
+    declared = getattr(view_class or view, "page_cache_parameters", None)
+    if declared is not None:
+        return declared
+    if view_class is not None and getattr(view_class, "paginate_by", None):
+        return {view_class.page_kwarg: PAGE_NUMBER}
+    if view is sitemap_views.sitemap:
+        return {"p": PAGE_NUMBER}
+    return {}
+
+
+def page_query(request):
+    """``(query, cacheable)``: the query string the page is rendered from, and whether a
+    response to it may be stored; ``None`` when the path is no public page (the admin, a 404).
+
+    The query holds the declared parameters only, in the order they are declared, each once
+    (its last value, as ``GET.get`` reads it), empty ones left out.
+    """
+    if any(request.path_info.startswith(prefix) for prefix in settings.PAGE_CACHE_EXCLUDE):
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    kept, cacheable = [], True
+    for name, pattern in declared_parameters(match.func).items():
+        value = request.GET.get(name, "")
+        if value:
+            kept.append((name, value))
+            cacheable = cacheable and pattern is not None and bool(pattern.fullmatch(value))
+    return urlencode(kept), cacheable
+
+
+def page_key(request):
+    """The cache key of the page ``request`` (already reduced by ``page_query``) asks for."""
+    query = request.META.get("QUERY_STRING", "")
+    digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
+    return f"pagecache:page:{digest}"
+
+
+def _anonymous(request):
     # Whoever is logged in sends a session cookie, so a request without one is anonymous. Telling
     # by the cookie, not by ``request.user``, lets this middleware run before sessions and
     # authentication: a hit skips them, and everything below it, altogether.
@@ -99,24 +197,33 @@ class PublicPageCacheMiddleware:
     comes first) and conditional GET (a hit can still answer 304). A miss goes through the rest
     of the stack, and the response is stored with every header the stack added (CSP, framing,
     ``Vary``), so a hit replays them without running it.
+
+    The query string of every public GET is reduced to what the page reads (``page_query``),
+    whether the cache is on or not, logged in or not: a view behaves the same in the tests,
+    in development and in production, and cannot render a parameter its key leaves out.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _cacheable_request(request):
-            response = self.get_response(request)
-            user = getattr(request, "user", None)
-            if user is not None and user.is_authenticated:
-                patch_cache_control(response, private=True, no_store=True)
-            return response
+        page = page_query(request) if request.method in ("GET", "HEAD") else None
+        if page is not None:
+            query, cacheable = page
+            request.META["QUERY_STRING"] = query
+            request.GET = QueryDict(query)
+        if page is None or not cacheable or not settings.PAGE_CACHE_TIMEOUT:
+            return self._uncached(request)
+        if not _anonymous(request):
+            return self._uncached(request)
+        # As CommonMiddleware would, further down: a Host that is not allowed is a 400, and a
+        # hit must not answer it either.
+        request.get_host()
 
-        # One round trip to the cache for a hit: the page is stored under its URL with the
+        # One round trip to the cache for a hit: the page is stored under its key with the
         # version it was rendered at, and read together with the current version. A page from
         # an older version is a miss, and the new rendering replaces it.
-        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"pagecache:page:{request.method}:{digest}"
+        key = page_key(request)
         values = cache.get_many([VERSION_KEY, NEXT_CHANGE_KEY, key])
         version = current_version(values)
         stored_version, response = values.get(key, (None, None))
@@ -132,4 +239,11 @@ class PublicPageCacheMiddleware:
             patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
             cache.set(key, (version, response), settings.PAGE_CACHE_TIMEOUT)
             response["X-Cache"] = "miss"
+        return response
+
+    def _uncached(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
         return response

@@ -3,9 +3,17 @@
 Built in this one place for every page. The builders take model instances by duck typing (core
 sits below the apps and imports none of them) and read only what the views have already
 fetched, so they add no queries.
+
+Every absolute URL the site emits starts with ``settings.SITE_URL`` (``absolute_url``), never
+with the request's Host header: a page is cached once and served to every reader, so it must not
+carry whatever host one request named. The builders keep their ``request`` argument so that
+views call them alike; none reads the host from it.
 """
 
+from urllib.parse import urljoin
+
 from django.conf import settings
+from django.contrib.sitemaps import Sitemap
 
 from core.fields import alt_text_for
 
@@ -29,8 +37,13 @@ def iso_duration(seconds):
     return f"PT{parts or '0S'}"
 
 
+def absolute_url(url):
+    """``url`` (a path, or already absolute, as a storage's URL may be) on the site's address."""
+    return urljoin(f"{settings.SITE_URL}/", str(url))
+
+
 def _absolute(request, url):
-    return request.build_absolute_uri(url)
+    return absolute_url(url)
 
 
 def _date(value):
@@ -208,3 +221,13 @@ def review(request, review):
             }
         ),
     }
+
+
+class SiteSitemap(Sitemap):
+    """A sitemap whose locations are on ``SITE_URL``; Django's own use the request's host."""
+
+    def get_protocol(self, protocol=None):
+        return settings.SITE_URL.partition("://")[0]
+
+    def get_domain(self, site=None):
+        return settings.SITE_URL.partition("://")[2]

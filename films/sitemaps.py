@@ -1,18 +1,17 @@
-from django.contrib.sitemaps import Sitemap
-
+from core.seo import SiteSitemap
 from films.models import Film, Franchise, Person
 
 
-class FilmSitemap(Sitemap):
+class FilmSitemap(SiteSitemap):
     def items(self):
         return Film.objects.order_by("pk")
 
 
-class PersonSitemap(Sitemap):
+class PersonSitemap(SiteSitemap):
     def items(self):
         return Person.objects.order_by("pk")
 
 
-class FranchiseSitemap(Sitemap):
+class FranchiseSitemap(SiteSitemap):
     def items(self):
         return Franchise.objects.order_by("pk")

@@ -1,17 +1,20 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.urls import reverse_lazy
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from core.seo import absolute_url
 from reviews.models import Review
 
 FEED_LENGTH = 20
 
 
 class LatestReviewsFeed(Feed):
+    """Every link in the feed is on ``SITE_URL``: syndication would take the request's host."""
+
     title = f"{settings.SITE_NAME}: latest reviews"
-    link = reverse_lazy("reviews:review_list")
     description = "New reviews of film scores and soundtracks on Cuesheet."
+    url_name = "reviews:feed"
 
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
@@ -20,8 +23,17 @@ class LatestReviewsFeed(Feed):
         response.content = response.content
         return response
 
+    def link(self):
+        return absolute_url(reverse("reviews:review_list"))
+
+    def feed_url(self):
+        return absolute_url(reverse(self.url_name))
+
     def items(self):
         return Review.objects.published().for_listing()[:FEED_LENGTH]
+
+    def item_link(self, review):
+        return absolute_url(review.get_absolute_url())
 
     def item_title(self, review):
         return review.headline
@@ -45,3 +57,4 @@ class LatestReviewsFeed(Feed):
 class LatestReviewsAtomFeed(LatestReviewsFeed):
     feed_type = Atom1Feed
     subtitle = LatestReviewsFeed.description
+    url_name = "reviews:atom_feed"

@@ -27,6 +27,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
+from core.seo import absolute_url
 from reviews.models import Review, ShareLink
 from reviews.workflow import can_see
 
@@ -73,7 +74,7 @@ def share_token(review, *, days, user=None):
 
 def link_url(request, link):
     query = urlencode({SHARE_PARAMETER: link_token(link)})
-    return request.build_absolute_uri(f"{link.review.get_absolute_url()}?{query}")
+    return absolute_url(f"{link.review.get_absolute_url()}?{query}")
 
 
 def share_url(request, review, *, days, user=None):

@@ -1,10 +1,10 @@
-from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from core.seo import SiteSitemap
 from reviews.models import Author, Review, Tag
 
 
-class ReviewSitemap(Sitemap):
+class ReviewSitemap(SiteSitemap):
     def items(self):
         return Review.objects.published().order_by("pk")
 
@@ -12,20 +12,20 @@ class ReviewSitemap(Sitemap):
         return review.updated_at
 
 
-class TagSitemap(Sitemap):
+class TagSitemap(SiteSitemap):
     """Only tags and bylines with a published review have a page."""
 
     def items(self):
         return Tag.objects.filter(pk__in=Review.objects.published().values("tags")).order_by("pk")
 
 
-class AuthorSitemap(Sitemap):
+class AuthorSitemap(SiteSitemap):
     def items(self):
         visible = Review.objects.published().values("authors")
         return Author.objects.filter(pk__in=visible).order_by("pk")
 
 
-class SectionSitemap(Sitemap):
+class SectionSitemap(SiteSitemap):
     """The front page and the indexes."""
 
     def items(self):

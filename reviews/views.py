@@ -5,12 +5,12 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
-from core import seo
+from core import pagecache, seo
 from core.pages import PageMixin, page_context
 from films.models import Credit, Film, Person
 from reviews.forms import SearchForm
 from reviews.models import Author, Review, Tag
-from reviews.preview import PreviewMixin
+from reviews.preview import SHARE_PARAMETER, PreviewMixin
 from soundtracks.models import Soundtrack, Track
 
 LATEST_ON_HOME = 7
@@ -64,6 +64,9 @@ class ReviewListView(PageMixin, ListView):
 
 
 class ReviewDetailView(PreviewMixin, PageMixin, DetailView):
+    # A share link's preview is rendered for its token and never stored.
+    page_cache_parameters = {SHARE_PARAMETER: None}
+
     def get_queryset(self):
         return (
             Review.objects.published()
@@ -165,6 +168,8 @@ RESULTS_PER_KIND = 5
 RESULTS_PER_PAGE = 20
 
 
+# Results are never stored: a page per query would let anyone fill the cache (README).
+@pagecache.reads(q=None, kind=None, page=None)
 def search(request):
     """Results grouped by kind, a few of each; one kind alone is paginated in full."""
     form = SearchForm(request.GET)

@@ -1,8 +1,7 @@
-from django.contrib.sitemaps import Sitemap
-
+from core.seo import SiteSitemap
 from soundtracks.models import Soundtrack
 
 
-class SoundtrackSitemap(Sitemap):
+class SoundtrackSitemap(SiteSitemap):
     def items(self):
         return Soundtrack.objects.order_by("pk")

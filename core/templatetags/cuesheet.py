@@ -37,9 +37,15 @@ def json_ld(data):
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
 
 
+@register.simple_tag
+def absolute_url(url):
+    """``url`` on the site's address (``SITE_URL``), whatever host the request named."""
+    return seo.absolute_url(url)
+
+
 @register.simple_tag(takes_context=True)
 def canonical_url(context):
-    """The page's absolute URL with only the parameters that change its content."""
+    """The page's absolute URL, on ``SITE_URL``, with only the parameters that change it."""
     request = context.get("request")
     if request is None:
         return ""
@@ -49,5 +55,5 @@ def canonical_url(context):
             del query[key]
     if query.get("page") == "1":
         del query["page"]
-    url = request.build_absolute_uri(request.path)
+    url = seo.absolute_url(request.path)
     return f"{url}?{query.urlencode()}" if query else url
