@@ -135,7 +135,9 @@ def _revision_before_delete(sender, instance, origin=None, **kwargs):
     if not top_level:
         return
     db = router.db_for_write(sender, instance=instance)
-    versions = _snapshot(instance, db, {})
+    # As stored, not as the caller's copy has it: that copy may be stale.
+    stored = sender._base_manager.using(db).filter(pk=instance.pk).first()
+    versions = _snapshot(stored or instance, db, {})
     revision = Revision.objects.using(db).create(
         date_created=timezone.now(),
         user=reversion.get_user() if reversion.is_active() else None,
