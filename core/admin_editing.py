@@ -393,6 +393,14 @@ class RecoverDeletedMixin:
             }
         return super().changelist_view(request, extra_context)
 
+    def delete_view(self, request, object_id, extra_context=None):
+        if self.has_recover_permission(request):
+            extra_context = {
+                **(extra_context or {}),
+                "recover_url": self._recover_url("recover_list"),
+            }
+        return super().delete_view(request, object_id, extra_context)
+
     def _recover_url(self, name, *args):
         info = self.admin_site.name, self.opts.app_label, self.opts.model_name
         return reverse("{}:{}_{}_{}".format(*info, name), args=args)

@@ -131,6 +131,8 @@ def snapshot(obj):
 
 
 def delete_in_the_admin(client, obj):
+    page = client.get(admin_url(type(obj), "delete", quote(obj.pk)))
+    assert "can be brought back" in page.content.decode()
     response = client.post(admin_url(type(obj), "delete", quote(obj.pk)), {"post": "yes"})
     assert response.status_code == 302, form_errors(response)
     assert not type(obj).objects.filter(pk=obj.pk).exists()
