@@ -105,6 +105,16 @@ class ArchiveWriter:
             raise BackupError(f"{name} changed while the backup ran; run the backup again.")
 
 
+def check_target(path):
+    """Refuse a name that is taken or a folder that does not exist, before any work is done."""
+    path = Path(path)
+    if path.exists() or path.is_symlink():
+        raise BackupError(f"{path} already exists: choose a new name for the backup.")
+    if not path.parent.is_dir():
+        raise BackupError(f"{path.parent} is not a folder: create it first.")
+    return path
+
+
 @contextmanager
 def write_archive(path):
     """Yield an ``ArchiveWriter`` for a new archive at ``path``, which appears only when complete.
@@ -113,11 +123,7 @@ def write_archive(path):
     holds password hashes and drafts) and linked to ``path`` once flushed to disk, so a backup
     that fails leaves nothing under the real name, and an existing file is never replaced.
     """
-    path = Path(path)
-    if path.exists() or path.is_symlink():
-        raise BackupError(f"{path} already exists: choose a new name for the backup.")
-    if not path.parent.is_dir():
-        raise BackupError(f"{path.parent} is not a folder: create it first.")
+    path = check_target(path)
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(descriptor, "wb") as raw:

@@ -10,16 +10,18 @@ admin log's object ids. Content types and permissions are named by natural key (
 A row is one JSON object per line: the model's concrete fields by name, in declaration order,
 then its many-to-many fields (auto-created ones; a ``through`` model travels as a model of its
 own) as sorted lists. Values are what Django's serializers write, except that times keep their
-microseconds. A model's lines are built in memory before they are written: fine for this
-site's tables (10,000 reviews make a few tens of MB); the media, which can be large, stream.
+microseconds. Rows are read in chunks and written to a temporary file as they come, so memory
+does not grow with the tables; only each many-to-many field's links are held (as small tuples).
 
 Rows are read back with raw inserts in primary-key order and models in dependency order: no
 ``save()``, no signals, so nothing is re-rendered, re-stamped or re-versioned on the way in.
 """
 
 import datetime
+import hashlib
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -42,6 +44,8 @@ NOT_CARRIED = {
 # makes the Writers and Editors groups). They do not count as content, and a restore replaces
 # them with the archive's. tests/test_backup.py checks this against a freshly migrated database.
 MADE_BY_MIGRATIONS = {"auth.group"}
+# Rows per INSERT on restore: few statements, and a batch of long reviews stays a few MB.
+BATCH_SIZE = 200
 
 
 def carried_models():
@@ -188,14 +192,25 @@ class _Encoder(DjangoJSONEncoder):
         return super().default(o)
 
 
-def dump_models():
-    """``[(model, rows, data)]`` for every carried model, in dependency order."""
+@dataclass(frozen=True)
+class Table:
+    """One model's rows, written as JSON Lines to ``file`` (a temporary file, rewound)."""
+
+    model: type
+    rows: int
+    size: int
+    sha256: str
+    file: object
+
+
+def dump_models(spool):
+    """A ``Table`` for every carried model, in dependency order; ``spool()`` makes a temp file."""
     carried = carried_models()
     natural = {target: _natural_keys(target) for target in _by_natural_key(carried)}
     tables = []
     for model in carried:
         try:
-            tables.append((model, *_dump_model(model, natural)))
+            tables.append(_dump_model(model, natural, spool()))
         except DatabaseError as error:
             raise BackupError(
                 f"Could not read {model._meta.label} ({error}): is the database migrated?"
@@ -203,17 +218,24 @@ def dump_models():
     return tables
 
 
-def _dump_model(model, natural):
+def _dump_model(model, natural, file):
     fields = model._meta.concrete_fields
     links = {field.name: _links(field, natural) for field in _many_to_many(model)}
-    lines = []
+    sha256 = hashlib.sha256()
+    rows = size = 0
     for obj in model._base_manager.order_by("pk").iterator(chunk_size=2000):
         row = {field.name: _dump_value(obj, field, natural) for field in fields}
         for name, targets in links.items():
             row[name] = targets.get(obj.pk, [])
-        lines.append(json.dumps(row, cls=_Encoder, ensure_ascii=False, separators=(",", ":")))
-    data = "".join(f"{line}\n" for line in lines).encode()
-    return len(lines), data
+        line = json.dumps(row, cls=_Encoder, ensure_ascii=False, separators=(",", ":"))
+        data = f"{line}\n".encode()
+        file.write(data)
+        sha256.update(data)
+        rows += 1
+        size += len(data)
+    file.flush()
+    file.seek(0)
+    return Table(model=model, rows=rows, size=size, sha256=sha256.hexdigest(), file=file)
 
 
 def _dump_value(obj, field, natural):
@@ -288,7 +310,7 @@ class RowLoader:
         many = _many_to_many(model)
         expected = {field.name for field in (*fields, *many)}
         batch, links, count = [], defaultdict(list), 0
-        size = max(1, connection.ops.bulk_batch_size(fields, [None] * 1000))
+        size = max(1, min(BATCH_SIZE, connection.ops.bulk_batch_size(fields, [None] * BATCH_SIZE)))
         for number, line in enumerate(lines, 1):
             where = f"{entry.name}, line {number}"
             row = _parse(line, where)
@@ -348,7 +370,7 @@ class RowLoader:
         source = through._meta.get_field(field.m2m_field_name())
         target = through._meta.get_field(field.m2m_reverse_field_name())
         rows = [through(**{source.attname: s, target.attname: t}) for s, t in pairs]
-        size = max(1, connection.ops.bulk_batch_size([source, target], rows))
+        size = max(1, min(BATCH_SIZE, connection.ops.bulk_batch_size([source, target], rows)))
         for start in range(0, len(rows), size):
             _insert(through, rows[start : start + size], [source, target], where)
 

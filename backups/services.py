@@ -4,9 +4,11 @@ See ``backups.archive`` for the format, ``backups.database`` for which rows trav
 ``backups.media`` for the files.
 """
 
-import hashlib
 import io
+import tempfile
+from contextlib import ExitStack
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.apps import apps
 from django.core.files.storage import default_storage
@@ -16,8 +18,10 @@ from backups import database, media
 from backups.archive import (
     FORMAT,
     FORMAT_VERSION,
+    MANIFEST_NAME,
     MEDIA_FOLDER,
     BackupError,
+    check_target,
     database_member,
     manifest_bytes,
     media_member,
@@ -37,53 +41,63 @@ class Summary:
 
 def create_backup(path):
     """Write the database's rows and the default storage's files to a new archive at ``path``."""
+    check_target(path)
     database.check_fully_migrated()
-    # One consistent view of every table, even while editors save (PostgreSQL reads each
-    # statement at its own moment otherwise; SQLite holds one snapshot per transaction anyway).
-    # (Inside a caller's transaction, such as a test's, the caller's view is the one read.)
-    starts_transaction = not connection.in_atomic_block
-    with transaction.atomic(using=DEFAULT_DB_ALIAS):
-        if connection.vendor == "postgresql" and starts_transaction:
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        migrations = database.applied_migrations()
-        tables = database.dump_models()
-    files = []
-    for name in media.media_names(default_storage):
-        try:
-            size, sha256 = media.digest(default_storage, name)
-        except FileNotFoundError:
-            continue  # Deleted since it was listed: it was no longer part of the site.
-        files.append((name, size, sha256))
-    manifest = {
-        "format": FORMAT,
-        "version": FORMAT_VERSION,
-        "migrations": migrations,
-        "database": [
-            {
-                "model": model._meta.label_lower,
-                "rows": rows,
-                "size": len(data),
-                "sha256": _sha(data),
-            }
-            for model, rows, data in tables
-        ],
-        "media": [{"name": name, "size": size, "sha256": sha256} for name, size, sha256 in files],
-    }
-    with write_archive(path) as archive:
-        archive.add_bytes("manifest.json", manifest_bytes(manifest))
-        for model, _, data in tables:
-            archive.add_bytes(database_member(model._meta.label_lower), data)
-        for name, size, sha256 in files:
+    with ExitStack() as spooled:
+        # The rows wait in unnamed temporary files beside the archive (on the disk chosen for
+        # backups, not in a small /tmp), which vanish however the backup ends.
+        folder = Path(path).parent
+
+        def spool():
+            return spooled.enter_context(tempfile.TemporaryFile(dir=folder))
+
+        # One consistent view of every table while editors save: PostgreSQL reads each
+        # statement at its own moment otherwise (SQLite holds one snapshot per transaction).
+        # Inside a caller's transaction (a test's), the caller's view is the one read.
+        starts_transaction = not connection.in_atomic_block
+        with transaction.atomic(using=DEFAULT_DB_ALIAS):
+            if connection.vendor == "postgresql" and starts_transaction:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            migrations = database.applied_migrations()
+            tables = database.dump_models(spool)
+        files = []
+        for name in media.media_names(default_storage):
             try:
-                with default_storage.open(name, "rb") as file:
-                    archive.add_stream(media_member(name), file, size, sha256)
-            except FileNotFoundError as error:
-                raise BackupError(
-                    f"{name} was deleted while the backup ran; run it again."
-                ) from error
+                size, sha256 = media.digest(default_storage, name)
+            except FileNotFoundError:
+                continue  # Deleted since it was listed: no longer part of the site.
+            files.append((name, size, sha256))
+        manifest = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "migrations": migrations,
+            "database": [
+                {
+                    "model": table.model._meta.label_lower,
+                    "rows": table.rows,
+                    "size": table.size,
+                    "sha256": table.sha256,
+                }
+                for table in tables
+            ],
+            "media": [{"name": name, "size": size, "sha256": sha} for name, size, sha in files],
+        }
+        with write_archive(path) as archive:
+            archive.add_bytes(MANIFEST_NAME, manifest_bytes(manifest))
+            for table in tables:
+                member = database_member(table.model._meta.label_lower)
+                archive.add_stream(member, table.file, table.size, table.sha256)
+            for name, size, sha256 in files:
+                try:
+                    with default_storage.open(name, "rb") as file:
+                        archive.add_stream(media_member(name), file, size, sha256)
+                except FileNotFoundError as error:
+                    raise BackupError(
+                        f"{name} was deleted while the backup ran; run it again."
+                    ) from error
     return Summary(
-        rows=sum(rows for _, rows, _ in tables),
+        rows=sum(table.rows for table in tables),
         models=len(tables),
         media_files=len(files),
         media_bytes=sum(size for _, size, _ in files),
@@ -166,7 +180,3 @@ def _clear(models, replace_existing):
     # Sessions name users by primary key: after a restore they would name other people.
     if apps.is_installed("django.contrib.sessions"):
         database.delete_rows([apps.get_model("sessions", "Session")])
-
-
-def _sha(data):
-    return hashlib.sha256(data).hexdigest()
