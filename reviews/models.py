@@ -18,7 +18,7 @@ from core.fields import (
     image_dimension_field,
     require_alt_text,
 )
-from core.markdown import TRACK_SYNTAX_HELP, TrackReference, render_markdown
+from core.markdown import MAX_LENGTH, TRACK_SYNTAX_HELP, TrackReference, render_markdown
 from core.models import LockVersionModel, Reliance, changed_by_field, guard_deletion
 from core.revisions import versioned
 from films.models import Film, SlugNaturalKeyManager
@@ -273,6 +273,8 @@ class Review(LockVersionModel):
         body_changes = update_fields is None or "body" in update_fields
         if body_changes:
             cited = self.render_body()
+            # Rendered for this save (or by the clean() before it); the next save renders anew.
+            self._rendered = None
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "body_html"}
         super().save(*args, **kwargs)
@@ -292,8 +294,15 @@ class Review(LockVersionModel):
         errors = {}
         if self.film_id is None and self.status == self.Status.PUBLISHED:
             errors["film"] = "A published review needs a primary film."
-        unknown = render_markdown(self.body, _find_tracks).unknown
-        if unknown:
+        length = len(self.body or "")
+        if length > MAX_LENGTH:
+            errors["body"] = ValidationError(
+                "This body is %(length)s characters long; a review can be at most %(limit)s. "
+                "Shorten it, or split it into two reviews.",
+                code="body_too_long",
+                params={"length": f"{length:,}", "limit": f"{MAX_LENGTH:,}"},
+            )
+        elif unknown := self.rendering().unknown:
             errors["body"] = [
                 f"“{reference}” names no track. Check the album’s slug and the track number: "
                 f"{TRACK_SYNTAX_HELP}"
@@ -308,9 +317,20 @@ class Review(LockVersionModel):
 
     def render_body(self):
         """Render ``body`` into ``body_html``; return the tracks it links to."""
-        rendered = render_markdown(self.body, _find_tracks)
+        rendered = self.rendering()
         self.body_html = rendered.html
         return rendered.tracks
+
+    def rendering(self):
+        """The body rendered (``core.markdown.Rendered``): the one place a review renders it.
+
+        Kept for the body as it is, so that ``clean()`` (which needs the unknown track
+        references) and the ``save()`` after it render the body once between them.
+        """
+        kept = getattr(self, "_rendered", None)
+        if kept is None or kept[0] != self.body:
+            kept = self._rendered = (self.body, render_markdown(self.body, _find_tracks))
+        return kept[1]
 
     @property
     def is_live(self):
@@ -368,6 +388,7 @@ def _find_tracks(references):
 
 def refresh_rendering(review):
     """Re-derive a review's HTML and citations without counting it as an edit."""
+    review._rendered = None  # The tracks changed: nothing rendered before still holds.
     cited = review.render_body()
     Review.objects.filter(pk=review.pk).update(body_html=review.body_html)
     review.cited_tracks.set(cited)
