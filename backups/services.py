@@ -112,17 +112,11 @@ def restore_backup(path, *, replace_existing=False):
     ``replace_existing``), and that no different media file sits where one would go. If a row
     or a file then fails, the transaction is rolled back and the files written are deleted.
     """
-    with read_archive(path) as (manifest, members):
-        database.check_migrations_match(manifest["migrations"])
-        loader = database.RowLoader([item["model"] for item in manifest["database"]])
-        if not replace_existing and (content := database.holds_content()):
-            held = ", ".join(f"{count} {label}" for label, count in sorted(content.items())[:5])
-            more = ", …" if len(content) > 5 else ""
-            raise BackupError(
-                f"This database already holds content ({held}{more}). A restore goes into an "
-                "empty, migrated database; to delete everything here first, pass "
-                "--replace-existing."
-            )
+    with read_archive(path) as (checked, members):
+        database.check_migrations_match(checked["migrations"])
+        loader = database.RowLoader([item["model"] for item in checked["database"]])
+        if not replace_existing:
+            _refuse_content()
         media_entries = [
             (entry.name.removeprefix(MEDIA_FOLDER), entry)
             for entry in _read_through(members)
@@ -133,6 +127,10 @@ def restore_backup(path, *, replace_existing=False):
     written = []
     try:
         with read_archive(path) as (manifest, members), transaction.atomic():
+            if manifest != checked:
+                raise BackupError(f"{path} changed while it was being restored.")
+            if not replace_existing:
+                _refuse_content()  # again, now inside the transaction
             _clear(loader.models, replace_existing)
             models = iter(loader.models)
             finished = False
@@ -161,6 +159,17 @@ def restore_backup(path, *, replace_existing=False):
         media_files=len(manifest["media"]),
         media_bytes=sum(item["size"] for item in manifest["media"]),
     )
+
+
+def _refuse_content():
+    if content := database.holds_content():
+        held = ", ".join(f"{count} {label}" for label, count in sorted(content.items())[:5])
+        more = ", …" if len(content) > 5 else ""
+        raise BackupError(
+            f"This database already holds content ({held}{more}). A restore goes into an "
+            "empty, migrated database; to delete everything here first, pass "
+            "--replace-existing."
+        )
 
 
 def _read_through(members):

@@ -645,6 +645,23 @@ def test_a_failed_restore_rolls_back_the_rows_and_deletes_the_files_it_wrote(
     assert_nothing_restored(settings)
 
 
+def test_an_archive_swapped_during_the_restore_is_refused(site_archive, settings, monkeypatch):
+    from backups import media
+
+    other = backup(site_archive.with_name("empty-site.tar.gz"))
+    checked = media.check_existing
+
+    def swap_after_the_check(storage, entries):
+        identical = checked(storage, entries)
+        site_archive.write_bytes(other)
+        return identical
+
+    monkeypatch.setattr(media, "check_existing", swap_after_the_check)
+    with pytest.raises(CommandError, match="changed while it was being restored"):
+        restore(site_archive)
+    assert_nothing_restored(settings)
+
+
 def test_restore_into_a_database_not_yet_migrated_says_to_migrate(site_archive, settings):
     MigrationRecorder(connection).record_unapplied("reviews", "0005_editorial_roles")
     with pytest.raises(
