@@ -15,6 +15,8 @@ Not a test: it measures. In one run, on SQLite and on PostgreSQL (with Redis as 
 5. the pages as served before each optimisation (``STEPS``: older commits checked out in git
    worktrees, against a copy of the database migrated back to their schema), so that what
    each change bought is measured in the same run, on the same data.
+6. review bodies rendered from plain prose and from hostile Markdown at 10 KB and 100 KB,
+   in milliseconds per KB (``bench/markdown.py``, which also runs alone).
 
 wrk, nginx and the load share the machine's cores with the server: the numbers are for
 comparing pages and changes with each other on this machine, not for capacity planning.
@@ -23,6 +25,7 @@ comparing pages and changes with each other on this machine, not for capacity pl
 import argparse
 import contextlib
 import datetime
+import importlib.util
 import json
 import os
 import platform
@@ -894,10 +897,20 @@ def write_report(path, report, options):
             "",
         ]
     out += steps_section(report)
+    if "markdown" in report:
+        out += bench_markdown().section(report["markdown"])
     notes = BASE / "bench" / "notes.md"
     if notes.exists():
         out += [notes.read_text().strip(), ""]
     path.write_text("\n".join(out))
+
+
+def bench_markdown():
+    """bench/markdown.py, loaded by path: as ``markdown`` it would shadow the package's name."""
+    spec = importlib.util.spec_from_file_location("bench_markdown", BASE / "bench" / "markdown.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 # The run --------------------------------------------------------------------------------------
@@ -993,6 +1006,8 @@ def main():
             db["urls"] = urls
             db["profile"] = probe(env, "profile", urls["review"], "200")
             db.update(measure(name, spec, urls, pages, options, nginx))
+    say("markdown: render time per KB of hostile input (bench/markdown.py)")
+    report["markdown"] = bench_markdown().measure()
     report["machine"]["load average at end"] = " ".join(
         Path("/proc/loadavg").read_text().split()[:3]
     )
