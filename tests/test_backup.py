@@ -107,7 +107,10 @@ def admin_pages():
     album = Soundtrack.objects.get(slug="tron-ares-soundtrack")
     versions = list(Version.objects.get_for_object(review).order_by("pk"))
     compare = admin_url(Review, "compare", review.pk)
+    deleted_note = Version.objects.get_deleted(TrackNote).first()
     return [
+        admin_url(TrackNote, "recover_list"),
+        admin_url(TrackNote, "recover", deleted_note.pk),
         "/admin/",
         admin_url(Review, "changelist"),
         admin_url(Review, "change", review.pk),
@@ -208,6 +211,8 @@ def test_backup_restore_backup_is_byte_equal_and_the_site_renders_the_same(
     assert get_user_model().objects.create_user("newcomer").pk > eddie_pk
     deleted = Version.objects.get_deleted(TrackNote)
     assert [version.field_dict["text"] for version in deleted] == ["Revised, then deleted."]
+    client.post(admin_url(TrackNote, "recover", deleted.first().pk))
+    assert TrackNote.objects.filter(text="Revised, then deleted.").exists()
     eddie = get_user_model().objects.get(username="eddie")
     assert eddie.check_password("correct horse battery")
     assert list(eddie.groups.values_list("name", flat=True)) == ["Editors"]
