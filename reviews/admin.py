@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from core.admin import IMAGES_CSS, image_preview, thumbnail
 from core.admin_editing import EditorialAdmin, GuardedDeleteMixin, LockedAdminMixin
 from core.locking import OptimisticLockForm
+from core.markdown import MAX_LENGTH
 from core.revisions import stored_fields
 from reviews import services
 from reviews.models import Author, Review, Tag
@@ -47,6 +48,10 @@ class ReviewAdminForm(OptimisticLockForm):
     class Meta:
         model = Review
         fields = "__all__"
+        # Said here, not in the model's help text, so that the limit can change without a migration.
+        help_texts = {
+            "body": f"{Review._meta.get_field('body').help_text} At most {MAX_LENGTH:,} characters."
+        }
 
     def clean(self):
         cleaned_data = super().clean()

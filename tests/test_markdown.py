@@ -384,3 +384,9 @@ def test_the_renderer_renders_only_up_to_the_cap():
     assert not within.truncated
     assert beyond.truncated
     assert beyond.html == within.html
+
+
+def test_the_admin_tells_editors_the_limit(admin_client, db):
+    response = admin_client.get(admin_url(Review, "add"))
+
+    assert "At most 100,000 characters." in response.content.decode()
