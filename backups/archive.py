@@ -25,7 +25,7 @@ import re
 import tarfile
 import tempfile
 import zlib
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,12 +134,28 @@ def write_archive(path):
                 yield ArchiveWriter(tar)
             raw.flush()
             os.fsync(raw.fileno())
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            raise BackupError(f"{path} appeared while the backup ran: choose a new name.") from None
+        _publish(temporary, path)
     finally:
-        os.unlink(temporary)
+        with suppress(FileNotFoundError):
+            os.unlink(temporary)
+
+
+def _publish(temporary, path):
+    """Give the finished archive its name, never taking the place of a file that has it."""
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise BackupError(f"{path} appeared while the backup ran: choose a new name.") from None
+    except OSError:
+        # A filesystem without hard links (some network shares): check, then rename.
+        if path.exists():
+            raise BackupError(f"{path} appeared while the backup ran: choose a new name.") from None
+        os.replace(temporary, path)
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)  # the new name survives a crash, not only the bytes
+    finally:
+        os.close(folder)
 
 
 def manifest_bytes(manifest):

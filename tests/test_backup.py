@@ -693,6 +693,18 @@ def test_backup_of_a_database_with_migrations_to_apply_is_refused(db, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_backup_on_a_filesystem_without_hard_links_is_renamed_into_place(db, tmp_path, monkeypatch):
+    EditorFactory(username="eddie")
+    expected = backup(tmp_path / "linked.tar.gz")
+
+    def no_links(source, target):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr("backups.archive.os.link", no_links)
+    assert backup(tmp_path / "renamed.tar.gz") == expected
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["linked.tar.gz", "renamed.tar.gz"]
+
+
 def test_backup_into_a_missing_folder_is_refused(db, tmp_path):
     with pytest.raises(CommandError, match="is not a folder"):
         backup(tmp_path / "nowhere" / "cuesheet.tar.gz")
