@@ -42,6 +42,7 @@ class Summary:
 def create_backup(path):
     """Write the database's rows and the default storage's files to a new archive at ``path``."""
     check_target(path)
+    _refuse_inside_media(path)
     database.check_fully_migrated()
     with ExitStack() as spooled:
         # The rows wait in unnamed temporary files beside the archive (on the disk chosen for
@@ -159,6 +160,13 @@ def restore_backup(path, *, replace_existing=False):
         media_files=len(manifest["media"]),
         media_bytes=sum(item["size"] for item in manifest["media"]),
     )
+
+
+def _refuse_inside_media(path):
+    """A backup kept among the media would be carried by the next one, and the next."""
+    location = getattr(default_storage, "location", None)
+    if location and Path(path).resolve().is_relative_to(Path(location).resolve()):
+        raise BackupError(f"{path} is inside the media folder {location}: write backups elsewhere.")
 
 
 def _refuse_content():

@@ -705,6 +705,14 @@ def test_backup_on_a_filesystem_without_hard_links_is_renamed_into_place(db, tmp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["linked.tar.gz", "renamed.tar.gz"]
 
 
+def test_backup_inside_the_media_folder_is_refused(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (tmp_path / "media").mkdir()
+    with pytest.raises(CommandError, match="inside the media folder"):
+        backup(tmp_path / "media" / "cuesheet.tar.gz")
+    assert list((tmp_path / "media").iterdir()) == []
+
+
 def test_backup_into_a_missing_folder_is_refused(db, tmp_path):
     with pytest.raises(CommandError, match="is not a folder"):
         backup(tmp_path / "nowhere" / "cuesheet.tar.gz")
