@@ -86,7 +86,10 @@ def guard_deletion(model, find):
 
 
 def reliances(objs):
-    """What relies on ``objs`` or on anything deleting them would delete with them (cascades)."""
+    """What relies on ``objs`` or on anything deleting them would delete with them (cascades).
+
+    What is deleted along with them does not count: a group and its members may go together.
+    """
     objs = list(objs)
     if not objs:
         return []
@@ -100,14 +103,33 @@ def reliances(objs):
         pks = [instance.pk for instance in instances]
         for find in _guards.get(model, ()):
             found += find(model._base_manager.filter(pk__in=pks))
-    return found
+    doomed = {_key(instance) for instances in collector.data.values() for instance in instances}
+    return [reliance for reliance in found if _key(reliance.dependent) not in doomed]
 
 
-def _refuse_if_relied_on(sender, instance, **kwargs):
+def _key(obj):
+    return obj._meta.concrete_model, obj.pk
+
+
+def _doomed(origin):
+    """What the delete that ``origin`` started deletes at its top level (cached on a queryset)."""
+    if isinstance(origin, models.Model):
+        return {_key(origin)}
+    if isinstance(origin, models.QuerySet):
+        if not hasattr(origin, "_guard_doomed"):
+            model = origin.model._meta.concrete_model
+            origin._guard_doomed = {(model, pk) for pk in origin.values_list("pk", flat=True)}
+        return origin._guard_doomed
+    return set()
+
+
+def _refuse_if_relied_on(sender, instance, origin=None, **kwargs):
+    doomed = _doomed(origin)
     found = [
         reliance
         for find in _guards[sender]
         for reliance in find(sender._base_manager.filter(pk=instance.pk))
+        if _key(reliance.dependent) not in doomed
     ]
     if found:
         raise ProtectedError(

@@ -236,3 +236,20 @@ def test_a_bulk_delete_that_races_past_the_page_is_refused_with_a_message(editor
         )
     assert response.status_code == 302
     assert Soundtrack.objects.filter(pk=album.pk).exists()
+
+
+def test_a_group_and_its_members_may_go_together(editor_client):
+    member, group = group_member()
+    people = Person.objects.filter(pk__in=[member.pk, group.pk])
+    response = editor_client.post(
+        admin_url(Person, "changelist"),
+        {"action": "delete_selected", "_selected_action": [member.pk, group.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not people.exists()
+
+
+def test_a_group_and_its_members_may_go_together_from_code():
+    member, group = group_member()
+    Person.objects.filter(pk__in=[member.pk, group.pk]).delete()
+    assert not Person.objects.exists()

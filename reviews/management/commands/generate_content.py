@@ -32,6 +32,8 @@ from reviews.models import Author, Review, Tag
 from soundtracks.models import Soundtrack, Track, TrackNote
 
 PREFIX = "gen-"
+#: Catalogue models whose uid the slug gives (core.models.uid_field).
+SLUG_UIDS = (Person, Franchise, Film, Soundtrack)
 DEFAULTS = {"reviews": 10_000, "films": 2_000, "albums": 1_500}
 DEFAULT_SEED = 1982
 # Reviews are published over the ten years before this moment; a fixed one keeps runs identical.
@@ -744,6 +746,11 @@ class Writer:
 
     def insert(self, label, model, objects):
         objects = list(objects)
+        if model in SLUG_UIDS:
+            # From the slug, so the same seed gives the same rows without drawing from (and so
+            # shifting) the seeded RNG that reviews' and notes' uids come from.
+            for obj in objects:
+                obj.uid = uuid.uuid5(uuid.NAMESPACE_URL, f"{model._meta.label_lower}:{obj.slug}")
         self.progress.start(label, len(objects))
         for start in range(0, len(objects), self.batch_size):
             batch = objects[start : start + self.batch_size]
