@@ -355,11 +355,13 @@ class RowLoader:
 
     def _target(self, field, value, where):
         keys = self._natural.get(field.related_model)
-        if keys is None:
-            return field.target_field.to_python(value)
         try:
+            if keys is None:
+                return field.target_field.to_python(value)
             return keys[tuple(value)]
-        except (KeyError, TypeError):
+        except (ValidationError, TypeError, ValueError):
+            raise BackupError(f"{where}: {field.name} has an impossible value {value!r}.") from None
+        except KeyError:
             raise BackupError(
                 f"{where}: {field.name} names {value!r}, which is not a "
                 f"{field.related_model._meta.verbose_name} of this database."

@@ -458,6 +458,22 @@ HOSTILE = {
         ),
         "not a content type",
     ),
+    "a link to an impossible id": (
+        replace_member("db/auth.user.jsonl", first_line_with("groups", ["not-an-id"])),
+        "groups has an impossible value",
+    ),
+    "links that are not a list": (
+        replace_member("db/auth.user.jsonl", first_line_with("groups", "Editors")),
+        "many-to-many field is not a list",
+    ),
+    "a permission that does not exist": (
+        replace_member("db/auth.group.jsonl", first_line_with("permissions", [["fly", "a", "b"]])),
+        "not a permission of this database",
+    ),
+    "a primary key that is not a number": (
+        replace_member("db/films.film.jsonl", first_line_with("id", {"pk": 1})),
+        "id has an impossible value",
+    ),
     "more rows than declared": (
         edit_manifest(
             lambda m: next(i for i in m["database"] if i["model"] == "films.film").update(rows=5)
