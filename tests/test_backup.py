@@ -608,6 +608,16 @@ BROKEN_FILES = {
 }
 
 
+@pytest.mark.parametrize("where", [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.97, 0.999])
+def test_restore_refuses_an_archive_with_any_byte_flipped(where, site_archive, settings):
+    data = bytearray(site_archive.read_bytes())
+    data[int(len(data) * where)] ^= 0xFF
+    site_archive.write_bytes(bytes(data))
+    with pytest.raises(CommandError, match="Nothing restored: "):
+        restore(site_archive)
+    assert_nothing_restored(settings)
+
+
 @pytest.mark.parametrize("case", BROKEN_FILES, ids=list(BROKEN_FILES))
 def test_restore_refuses_what_is_not_a_whole_backup(case, site_archive, settings):
     damage, message = BROKEN_FILES[case]
