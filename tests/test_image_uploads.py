@@ -99,11 +99,12 @@ def animated_webp():
 # Every hostile shape an editor's file can take: each must be a form error on every field.
 HOSTILE_UPLOADS = {
     **BAD_UPLOADS,
-    # Pillow's WebP reader decodes while it opens: a cut WebP is refused as no image at all.
-    "truncated webp": (encode(picture(SIZE), "WEBP")[:-200], "not_an_image"),
+    "truncated webp": (encode(picture(SIZE), "WEBP")[:-200], "damaged"),
+    "webp header only": (encode(picture(SIZE), "WEBP")[:40], "damaged"),
     "animated webp": (animated_webp(), "animated"),
     "random bytes": (bytes(range(256)) * 64, "not_an_image"),
-    "png signature only": (b"\x89PNG\r\n\x1a\n", "not_an_image"),
+    "png signature only": (b"\x89PNG\r\n\x1a\n", "damaged"),
+    "jpeg start only": (encode(picture(SIZE), "JPEG")[:20], "damaged"),
 }
 
 

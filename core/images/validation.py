@@ -81,11 +81,7 @@ def open_image(file, limits=None):
         # A decoder fed a hostile or broken file can fail in many ways (OSError for a truncated
         # file, but also SyntaxError, ValueError, struct.error…). Every one means the same here.
         except Exception as error:
-            raise ValidationError(
-                "This image is damaged or incomplete: it could not be read to the end. "
-                "Export it again and upload the new file.",
-                code="damaged",
-            ) from error
+            raise _damaged() from error
     return image
 
 
@@ -173,12 +169,30 @@ def _open_header(file):
             params={"limit": _megapixels(ImageLimits.from_settings().max_pixels)},
         ) from error
     except Exception as error:
+        if _starts_like_an_accepted_format(file):
+            # Some readers (WebP's) decode as they open: a cut file fails here, not in load().
+            raise _damaged() from error
         raise ValidationError(
             "Upload a %(formats)s image. This file is not one: its contents were checked, "
             "not its name.",
             code="not_an_image",
             params={"formats": ACCEPTED_FORMATS_TEXT},
         ) from error
+
+
+def _starts_like_an_accepted_format(file):
+    Image.init()  # Registers every format's signature check (a no-op after the first call).
+    file.seek(0)
+    prefix = file.read(16)
+    return any(Image.OPEN[name][1](prefix) for name in ACCEPTED_FORMATS)
+
+
+def _damaged():
+    return ValidationError(
+        "This image is damaged or incomplete: it could not be read to the end. "
+        "Export it again and upload the new file.",
+        code="damaged",
+    )
 
 
 def _check_pixels(size, limits):
