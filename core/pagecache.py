@@ -154,6 +154,10 @@ def page_query(request):
     """
     if any(request.path_info.startswith(prefix) for prefix in settings.PAGE_CACHE_EXCLUDE):
         return None
+    if not request.META.get("QUERY_STRING"):
+        # Most requests, and the hits that must stay cheap: nothing to reduce, no URL to
+        # resolve. A path that is no page is a 404, and a 404 is never stored.
+        return "", True
     try:
         match = resolve(request.path_info)
     except Resolver404:
@@ -210,8 +214,9 @@ class PublicPageCacheMiddleware:
         page = page_query(request) if request.method in ("GET", "HEAD") else None
         if page is not None:
             query, cacheable = page
-            request.META["QUERY_STRING"] = query
-            request.GET = QueryDict(query)
+            if query != request.META.get("QUERY_STRING", ""):
+                request.META["QUERY_STRING"] = query
+                request.GET = QueryDict(query)
         if page is None or not cacheable or not settings.PAGE_CACHE_TIMEOUT:
             return self._uncached(request)
         if not _anonymous(request):
