@@ -23,6 +23,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -641,6 +642,19 @@ def test_restore_refuses_a_database_with_content_and_replaces_it_only_when_told(
     restore(site_archive, replace_existing=True)
     assert list(Film.objects.values_list("slug", flat=True)) == ["tron"]
     assert backup(tmp_path / "again.tar.gz") == site_archive.read_bytes()
+
+
+def test_a_restore_is_seen_at_once_through_the_page_cache(site_archive, settings, client):
+    settings.PAGE_CACHE_TIMEOUT = 600
+    cache.clear()
+    FilmFactory(title="A film about to go", slug="a-film-about-to-go")
+    assert "A film about to go" in client.get("/films/").content.decode()
+    # Between the two requests only the restore writes, and it sends no signals.
+    restore(site_archive, replace_existing=True)
+    page = client.get("/films/").content.decode()
+    assert "A film about to go" not in page
+    assert "/films/tron/" in page
+    cache.clear()
 
 
 def test_restore_never_overwrites_a_different_media_file(site_archive, settings):
