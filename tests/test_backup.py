@@ -233,6 +233,21 @@ def test_backup_restore_backup_is_byte_equal_and_the_site_renders_the_same(
     assert "Tightened the dek." in history.content.decode()
 
 
+def test_rows_come_back_exactly_times_to_the_microsecond(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    joined = datetime.datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=datetime.UTC)
+    before = transaction.savepoint_create()
+    user = EditorFactory(username="eddie", date_joined=joined, first_name="Zoë ✓ 🎬")
+    note = TrackNoteFactory(text='Line one\nline two "quoted" \\ and \u2028.', author=user)
+    stored = get_user_model().objects.values().get(), TrackNote.objects.values().get()
+    backup(tmp_path / "site.tar.gz")
+    transaction.savepoint_rollback(before)
+    restore(tmp_path / "site.tar.gz")
+    assert (get_user_model().objects.values().get(), TrackNote.objects.values().get()) == stored
+    assert get_user_model().objects.get().date_joined == joined
+    assert note.uid == TrackNote.objects.get().uid
+
+
 def test_a_new_database_holds_only_rows_that_migrations_make(db):
     with_rows = {
         model._meta.label_lower
