@@ -1,6 +1,9 @@
 """Admin pieces the content apps share."""
 
+import datetime
+
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models.functions import ExtractYear
 from django.utils.html import format_html
 
@@ -28,9 +31,13 @@ class YearListFilter(admin.SimpleListFilter):
         return [(str(year), str(year)) for year in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(**{f"{self.date_field}__year": int(self.value())})
-        return queryset
+        if not self.value():
+            return queryset
+        year = self.value()
+        if not (year.isascii() and year.isdigit() and 1 <= int(year) <= datetime.MAXYEAR):
+            # As Django's own filters do: the changelist says the filter is wrong (?e=1).
+            raise IncorrectLookupParameters(f"{year!r} is not a year.")
+        return queryset.filter(**{f"{self.date_field}__year": int(year)})
 
 
 def year_filter(date_field, title="year"):

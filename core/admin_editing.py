@@ -300,7 +300,9 @@ class RevisionHistoryMixin(RevisionBlockMixin):
             ids = {int(request.GET["a"]), int(request.GET["b"])}
         except (KeyError, ValueError):
             return HttpResponseRedirect(self._url("history", quote(obj.pk)))
-        chosen = sorted(versions.filter(pk__in=ids), key=lambda version: version.pk)
+        # An id past the database's integers names no revision (and would not fit a query).
+        in_range = [pk for pk in ids if 0 < pk < 2**63]
+        chosen = sorted(versions.filter(pk__in=in_range), key=lambda version: version.pk)
         if len(chosen) != len(ids) or len(chosen) < 2:
             messages.warning(request, "Choose two different revisions to compare.")
             return HttpResponseRedirect(self._url("history", quote(obj.pk)))

@@ -12,10 +12,11 @@ from core.admin_editing import (
     RevisionBlockMixin,
     RevisionHistoryMixin,
 )
+from core.admin_input import InputSafeAdminMixin, InputSafeInlineMixin
 from films.models import Credit, Film, Franchise, Person
 
 
-class FranchiseFilmInline(LockedInlineMixin, admin.TabularInline):
+class FranchiseFilmInline(InputSafeInlineMixin, LockedInlineMixin, admin.TabularInline):
     model = Film
     fields = ("title", "release_date", "franchise_order")
     readonly_fields = ("title", "release_date")
@@ -29,6 +30,7 @@ class FranchiseFilmInline(LockedInlineMixin, admin.TabularInline):
 
 @admin.register(Franchise)
 class FranchiseAdmin(
+    InputSafeAdminMixin,
     LockedAdminMixin,
     RecoverDeletedMixin,
     GuardedDeleteMixin,
@@ -63,6 +65,7 @@ class RoleListFilter(admin.SimpleListFilter):
 
 @admin.register(Person)
 class PersonAdmin(
+    InputSafeAdminMixin,
     LockedAdminMixin,
     RecoverDeletedMixin,
     GuardedDeleteMixin,
@@ -104,7 +107,7 @@ class PersonAdmin(
         return image_preview(obj.photo)
 
 
-class CreditInline(LockedInlineMixin, admin.TabularInline):
+class CreditInline(InputSafeInlineMixin, LockedInlineMixin, admin.TabularInline):
     model = Credit
     fields = ("role", "person", "character", "billing_order")
     autocomplete_fields = ("person",)
@@ -126,7 +129,7 @@ class CreditInline(LockedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Film)
-class FilmAdmin(LockedAdminMixin, EditorialAdmin):
+class FilmAdmin(InputSafeAdminMixin, LockedAdminMixin, EditorialAdmin):
     list_display = (
         "title",
         "poster_thumbnail",
@@ -198,7 +201,12 @@ class FilmAdmin(LockedAdminMixin, EditorialAdmin):
 
 @admin.register(Credit)
 class CreditAdmin(
-    LockedAdminMixin, RecoverDeletedMixin, GuardedDeleteMixin, RevisionBlockMixin, admin.ModelAdmin
+    InputSafeAdminMixin,
+    LockedAdminMixin,
+    RecoverDeletedMixin,
+    GuardedDeleteMixin,
+    RevisionBlockMixin,
+    admin.ModelAdmin,
 ):
     list_display = ("person", "role", "character", "film", "billing_order")
     list_filter = ("role", "film__franchise")

@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 
 from core.admin import IMAGES_CSS, image_preview, thumbnail
 from core.admin_editing import EditorialAdmin, GuardedDeleteMixin, LockedAdminMixin
+from core.admin_input import InputSafeAdminMixin
 from core.locking import OptimisticLockForm
 from core.markdown import MAX_LENGTH
 from core.revisions import stored_fields
@@ -29,7 +30,7 @@ from reviews.workflow import (
 
 
 @admin.register(Author)
-class AuthorAdmin(LockedAdminMixin, GuardedDeleteMixin, admin.ModelAdmin):
+class AuthorAdmin(InputSafeAdminMixin, LockedAdminMixin, GuardedDeleteMixin, admin.ModelAdmin):
     list_display = ("name", "user")
     list_select_related = ("user",)
     search_fields = ("name",)
@@ -38,7 +39,7 @@ class AuthorAdmin(LockedAdminMixin, GuardedDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(LockedAdminMixin, GuardedDeleteMixin, admin.ModelAdmin):
+class TagAdmin(InputSafeAdminMixin, LockedAdminMixin, GuardedDeleteMixin, admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
@@ -114,7 +115,7 @@ class RevokeForm(forms.Form):
 
 
 @admin.register(Review)
-class ReviewAdmin(EditorialAdmin):
+class ReviewAdmin(InputSafeAdminMixin, EditorialAdmin):
     form = ReviewAdminForm
     change_form_template = "admin/reviews/review/change_form.html"
     list_display = (

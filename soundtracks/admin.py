@@ -11,6 +11,7 @@ from core.admin_editing import (
     RevisionBlockMixin,
     stamp,
 )
+from core.admin_input import InputSafeAdminMixin, InputSafeInlineMixin
 from core.durations import format_duration
 from core.locking import OptimisticLockForm
 from core.revisions import stored_fields
@@ -18,7 +19,7 @@ from core.visibility import VisibleRelationsMixin
 from soundtracks.models import Soundtrack, Track, TrackNote
 
 
-class TrackInline(LockedInlineMixin, admin.TabularInline):
+class TrackInline(InputSafeInlineMixin, LockedInlineMixin, admin.TabularInline):
     model = Track
     fields = ("disc", "position", "title", "duration", "artist_credit", "is_vocal")
     extra = 0
@@ -26,7 +27,7 @@ class TrackInline(LockedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Soundtrack)
-class SoundtrackAdmin(LockedAdminMixin, EditorialAdmin):
+class SoundtrackAdmin(InputSafeAdminMixin, LockedAdminMixin, EditorialAdmin):
     list_display = (
         "title",
         "cover_thumbnail",
@@ -92,7 +93,12 @@ class TrackNoteForm(OptimisticLockForm):
 
 
 # The source review chooser offers only the reviews the user may see (core.visibility).
-class TrackNoteInline(VisibleRelationsMixin, LockedInlineMixin, admin.StackedInline):
+class TrackNoteInline(
+    InputSafeInlineMixin,
+    VisibleRelationsMixin,
+    LockedInlineMixin,
+    admin.StackedInline,
+):
     model = TrackNote
     form = TrackNoteForm
     fields = ("scene", "cue_start", "usage", "text", "author", "source_review")
@@ -102,7 +108,12 @@ class TrackNoteInline(VisibleRelationsMixin, LockedInlineMixin, admin.StackedInl
 
 @admin.register(Track)
 class TrackAdmin(
-    LockedAdminMixin, RecoverDeletedMixin, GuardedDeleteMixin, RevisionBlockMixin, admin.ModelAdmin
+    InputSafeAdminMixin,
+    LockedAdminMixin,
+    RecoverDeletedMixin,
+    GuardedDeleteMixin,
+    RevisionBlockMixin,
+    admin.ModelAdmin,
 ):
     list_display = ("title", "soundtrack", "disc", "position", "length", "is_vocal", "note_count")
     list_filter = ("is_vocal", "soundtrack__film__franchise", "soundtrack__kind")
@@ -133,7 +144,7 @@ class TrackAdmin(
 
 
 @admin.register(TrackNote)
-class TrackNoteAdmin(VisibleRelationsMixin, EditorialAdmin):
+class TrackNoteAdmin(InputSafeAdminMixin, VisibleRelationsMixin, EditorialAdmin):
     list_display = ("track", "album", "scene", "usage", "cue_starts_at", "author")
     list_filter = ("usage", "track__soundtrack__film__franchise")
     list_select_related = ("track__soundtrack", "author")

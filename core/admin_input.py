@@ -1,0 +1,133 @@
+"""Admin views that take whatever a URL or a form sends, and answer it with a 4xx or a form error.
+
+Django's admin trusts some input it has not validated, and answers 500 to it:
+
+- an autocomplete shows a submitted value again by looking it up, unchecked: ``abc``, or an id
+  beyond 64 bits, in a form sent back or in an add form's ``?film=`` (``SafeAutocompleteSelect``);
+- an add form takes initial values from the query string as they come: ``?publish_at=-1``
+  reaches a date widget as text (``get_changeform_initial_data``);
+- the date hierarchy builds a date from ``?publish_at__year=``: a year past 9999 or beyond
+  64 bits overflows (``get_changelist``);
+- a many-to-many field looks up an id beyond 64 bits that SQLite cannot take
+  (``SafeModelMultipleChoiceField``).
+
+``InputSafeAdminMixin`` is in every model admin and ``InputSafeInlineMixin`` in every inline
+(``tests/test_url_sweep.py`` checks both, and sweeps every URL with hostile values).
+"""
+
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.forms import ModelMultipleChoiceField
+
+
+def is_value_of(field, value):
+    """Whether ``value`` (as a form or a URL sends it) is a value of model ``field`` at all."""
+    try:
+        python = field.to_python(value)
+        for validator in field.validators:  # integer fields: the database's range
+            validator(python)
+    except (ValidationError, ValueError, TypeError, OverflowError):
+        return False
+    return True
+
+
+def _target_field(relation):
+    """The field of the related model that ``relation`` stores (its primary key, or to_field)."""
+    opts = relation.remote_field.model._meta
+    return opts.get_field(getattr(relation.remote_field, "field_name", None) or opts.pk.name)
+
+
+class _ShowsOnlyRealIds:
+    def optgroups(self, name, value, attr=None):
+        target = _target_field(self.field)
+        return super().optgroups(name, [item for item in value if is_value_of(target, item)], attr)
+
+
+class SafeAutocompleteSelect(_ShowsOnlyRealIds, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(_ShowsOnlyRealIds, AutocompleteSelectMultiple):
+    pass
+
+
+class SafeModelMultipleChoiceField(ModelMultipleChoiceField):
+    def _check_values(self, value):
+        opts = self.queryset.model._meta
+        target = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
+        for pk in value if isinstance(value, list | tuple) else ():
+            if not is_value_of(target, pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+class _SafeFormfields:
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", SafeModelMultipleChoiceField)
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class SafeChangeList(ChangeList):
+    def get_filters(self, request):
+        # Django catches the ValueError of an impossible date, not the OverflowError of a huge
+        # year, nor the ValueError of stepping past year 9999.
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+def _is_initial_value(field, value):
+    if field.many_to_many:
+        target = _target_field(field)
+        return all(is_value_of(target, item) for item in value)
+    if field.is_relation:
+        return is_value_of(_target_field(field), value)
+    formfield = field.formfield()
+    if formfield is None:
+        return True
+    try:
+        formfield.to_python(value)
+    except (ValidationError, ValueError, TypeError, OverflowError):
+        return False
+    return True
+
+
+class InputSafeAdminMixin(_SafeFormfields):
+    """For every model admin: autocompletes, initial data and the date hierarchy take any input."""
+
+    def get_changelist(self, request, **kwargs):
+        return SafeChangeList
+
+    def get_changeform_initial_data(self, request):
+        """The query string's initial values that are values of their field; the rest left out."""
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.opts.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not _is_initial_value(field, value):
+                del initial[name]
+        return initial
+
+
+class InputSafeInlineMixin(_SafeFormfields):
+    """For every inline: its autocompletes take any value a form sends back."""
