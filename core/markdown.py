@@ -95,7 +95,7 @@ class Rendered:
 
 def _parser():
     # Raw HTML is parsed only so that it can be left out: no tag a writer types is ever
-    # emitted (see _raw_html), and the sanitiser only sees what this renderer makes.
+    # emitted (_drop_raw_html, _raw_html_block), and nh3 sees only what this renderer makes.
     parser = MarkdownIt("commonmark", {"html": True})
     # Every link is made, whatever its scheme; the sanitiser's URL schemes then decide which
     # keep their href. markdown-it would otherwise print [x](javascript:…) as typed.
@@ -121,6 +121,10 @@ def _parser():
 _RAW_HTML = re.compile(r"<!--|<(script|style|textarea)\b|<[a-z/!?][^<>]*>?", re.IGNORECASE)
 _HIDDEN_BLOCK = re.compile(r"\s*<(?:script|style|textarea)\b", re.IGNORECASE)
 _HIDDEN_INLINE = re.compile(r"<(script|style|textarea)\b", re.IGNORECASE)
+_CLOSING = {
+    name: re.compile(rf"</{name}\b[^>]*>?", re.IGNORECASE)
+    for name in ("script", "style", "textarea")
+}
 
 
 def _raw_html_block(self, tokens, index, options, env):
@@ -131,17 +135,15 @@ def _raw_html_block(self, tokens, index, options, env):
 
 def _words_of(html):
     """The text of raw HTML: its tags, comments, scripts and style sheets left out."""
-    words, position, lowered = [], 0, None
+    words, position = [], 0
     while (found := _RAW_HTML.search(html, position)) is not None:
         words.append(html[position : found.start()])
         if found[0] == "<!--":
             end = html.find("-->", found.end())
             position = len(html) if end == -1 else end + 3
         elif found[1]:
-            lowered = lowered or html.lower()
-            end = lowered.find(f"</{found[1].lower()}", found.end())
-            end = -1 if end == -1 else html.find(">", end)
-            position = len(html) if end == -1 else end + 1
+            closing = _CLOSING[found[1].lower()].search(html, found.end())
+            position = len(html) if closing is None else closing.end()
         else:
             position = found.end()
     words.append(html[position:])

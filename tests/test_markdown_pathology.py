@@ -54,6 +54,11 @@ HOSTILE_BODIES = {
     "<div> × N": repeated("<div>"),
     "<a × N": repeated("<a "),
     "< × N": repeated("<"),
+    "<script> × N": repeated("<script>"),
+    "<!-- × N": repeated("<!--"),
+    "raw html block of scripts and comments": "<div>\n"
+    + repeated("<script>x</script><!--c-->y", MAX_LENGTH - 6),
+    "<ul><li> × N": repeated("<ul><li>"),
     "* × N": repeated("*"),
     "_ × N": repeated("_"),
     "` × N": repeated("`"),
