@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.apps import apps
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 
 from backups import database, media
@@ -164,8 +164,10 @@ def restore_backup(path, *, replace_existing=False):
 
 def _refuse_inside_media(path):
     """A backup kept among the media would be carried by the next one, and the next."""
-    location = getattr(default_storage, "location", None)
-    if location and Path(path).resolve().is_relative_to(Path(location).resolve()):
+    if not isinstance(default_storage, FileSystemStorage):
+        return  # Media in a bucket: a backup on disk is never among them.
+    location = Path(default_storage.location).resolve()
+    if Path(path).resolve().is_relative_to(location):
         raise BackupError(f"{path} is inside the media folder {location}: write backups elsewhere.")
 
 

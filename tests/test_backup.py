@@ -248,6 +248,23 @@ def test_rows_come_back_exactly_times_to_the_microsecond(db, settings, tmp_path)
     assert note.uid == TrackNote.objects.get().uid
 
 
+def test_media_travel_through_any_storage_not_only_a_folder(db, settings, tmp_path):
+    """The storage API alone (as S3 offers it): listing, reading and saving, no local paths."""
+    in_memory = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
+    settings.STORAGES = {**settings.STORAGES, "default": in_memory}
+    before = transaction.savepoint_create()
+    EditorFactory(username="eddie")
+    default_storage.save("posters/a.png", ContentFile(b"a" * 300_000))
+    default_storage.save("posters/renditions/a-320w.webp", ContentFile(b"b" * 1000))
+    first = backup(tmp_path / "first.tar.gz")
+    transaction.savepoint_rollback(before)
+    settings.STORAGES = {**settings.STORAGES, "default": {**in_memory, "OPTIONS": {}}}
+    assert not default_storage.exists("posters/a.png")
+    restore(tmp_path / "first.tar.gz")
+    assert default_storage.open("posters/a.png").read() == b"a" * 300_000
+    assert backup(tmp_path / "second.tar.gz") == first
+
+
 def test_a_new_database_holds_only_rows_that_migrations_make(db):
     with_rows = {
         model._meta.label_lower
