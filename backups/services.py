@@ -6,7 +6,7 @@ See ``backups.archive`` for the format, ``backups.database`` for which rows trav
 
 import io
 import tempfile
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,7 +151,8 @@ def restore_backup(path, *, replace_existing=False):
     except BaseException:
         # The rows are rolled back; the files, which no transaction covers, are deleted.
         for name in written:
-            default_storage.delete(name)
+            with suppress(OSError):  # a file that cannot go must not hide why the restore failed
+                default_storage.delete(name)
         raise
     pagecache.bump_version()
     return Summary(
