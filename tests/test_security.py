@@ -186,3 +186,16 @@ def test_production_settings_serve_local_media_only_when_asked(tmp_path, serve_m
         timeout=120,
     )
     assert result.stdout.strip().splitlines()[-1] == str(status), result.stderr
+
+
+def test_secret_key_fallbacks_come_from_the_environment():
+    script = (
+        "import django; django.setup(); from django.conf import settings;"
+        "print(settings.SECRET_KEY_FALLBACKS)"
+    )
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    environment["SECRET_KEY_FALLBACKS"] = "old-key-one, old-key-two,"
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+    assert result.stdout.strip() == "['old-key-one', 'old-key-two']", result.stderr
