@@ -147,7 +147,8 @@ def declared_parameters(view):
 
 def page_query(request):
     """``(query, cacheable)``: the query string the page is rendered from, and whether a
-    response to it may be stored; ``None`` when the path is no public page (the admin, a 404).
+    response to it may be stored; ``None`` for the admin and the other excluded paths, and for
+    a query string on a path that is no page (a 404 either way).
 
     The query holds the declared parameters only, in the order they are declared, each once
     (its last value, as ``GET.get`` reads it), empty ones left out.
