@@ -3,48 +3,16 @@
 A model whose default manager has ``visible_to(user)`` (reviews: ``reviews.workflow.can_see`` as
 a filter) is limited to it by its own admin's change view, and here everywhere else: the selects
 and autocompletes that point at it (``VisibleRelationsMixin``) and the "view on site" redirect
-(``view_on_site``). The mixin's autocompletes also take whatever a form sends back: a value that
-is no id of the related model is an invalid choice, never a crash while the form is shown again.
+(``view_on_site``).
 """
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import Http404, HttpResponseRedirect
-
-
-class _ShowsOnlyRealIds:
-    """Django's autocomplete looks up the submitted values to show them again, without checking
-    them first: ``abc`` or an id beyond 64 bits made the page a 500. Those values are dropped."""
-
-    def optgroups(self, name, value, attr=None):
-        opts = self.field.remote_field.model._meta
-        target = opts.get_field(
-            getattr(self.field.remote_field, "field_name", None) or opts.pk.name
-        )
-        return super().optgroups(name, [item for item in value if _is_value_of(target, item)], attr)
-
-
-def _is_value_of(field, value):
-    try:
-        python = field.to_python(value)
-        for validator in field.validators:  # integer fields: the database's range
-            validator(python)
-    except (ValidationError, ValueError, TypeError, OverflowError):
-        return False
-    return True
-
-
-class SafeAutocompleteSelect(_ShowsOnlyRealIds, AutocompleteSelect):
-    pass
-
-
-class SafeAutocompleteSelectMultiple(_ShowsOnlyRealIds, AutocompleteSelectMultiple):
-    pass
 
 
 def has_visibility_rule(model):
@@ -100,27 +68,12 @@ def _offer_unseen_value(field, current):
 
 
 class VisibleRelationsMixin:
-    """For every model admin and inline with selects or autocompletes.
+    """For model admins and inlines whose model points at rows not everyone may see.
 
-    A relation to rows not everyone may see offers, accepts and shows only what the user may see
-    (another writer's draft is refused like any invalid choice, and never named); a read-only
-    page leaves such relations out, since it cannot tell which rows are seen. Autocompletes
-    survive any value a form sends back.
+    Every select and autocomplete for such a relation offers, accepts and shows only what the
+    user may see (another writer's draft is refused like any invalid choice, and never named);
+    a read-only page leaves such relations out, since it cannot tell which rows are seen.
     """
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = SafeAutocompleteSelect(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = SafeAutocompleteSelectMultiple(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_field_queryset(self, db, db_field, request):
         queryset = super().get_field_queryset(db, db_field, request)
