@@ -118,9 +118,8 @@ def admin_pages():
         admin_url(Review, "history", review.pk),
         f"{compare}?a={versions[0].pk}&b={versions[-1].pk}",
         admin_url(TrackNote, "history", note.pk),
-        admin_url(Film, "change", film.pk),
         admin_url(Film, "history", film.pk),
-        admin_url(Soundtrack, "change", album.pk),
+        admin_url(Soundtrack, "history", album.pk),
         admin_url(get_user_model(), "changelist"),
         admin_url(Group, "change", Group.objects.get(name="Editors").pk),
     ]
@@ -171,14 +170,18 @@ def test_backup_restore_backup_is_byte_equal_and_the_site_renders_the_same(
 ):
     before = transaction.savepoint_create()
     editor, admin = build_site(demo_images, settings)
+    film = Film.objects.get(slug="tron-ares")
+    with reversion.create_revision():
+        reversion.set_user(editor)
+        film.tagline = "The grid expands."
+        film.save()
     client.force_login(admin)
-    post_change(client, Film.objects.get(slug="tron-ares"), tagline="The grid expands.")
     post_change(
         client,
         Review.objects.get(slug="tron-ares-nine-inch-nails-score-review"),
         headline="Hear Nine Inch Nails’ Tron: Ares Score in a Theater",
     )
-    assert LogEntry.objects.count() == 2
+    assert LogEntry.objects.count() == 1
     client.logout()
     public = render(client, PUBLIC_PAGES)
     client.force_login(admin)
@@ -219,6 +222,7 @@ def test_backup_restore_backup_is_byte_equal_and_the_site_renders_the_same(
     assert list(eddie.groups.values_list("name", flat=True)) == ["Editors"]
     assert get_user_model().objects.get(username="wanda").has_perm("admin.view_logentry")
     assert Revision.objects.filter(user__username="wanda").count() == 2
+    assert Version.objects.get_for_object(film).filter(revision__user=eddie).count() == 1
 
     # A new server numbers content types and permissions its own way: the archive names
     # them by natural key, so it restores there to the same bytes.
