@@ -14,6 +14,7 @@ import re
 import tarfile
 import tracemalloc
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import reversion
@@ -38,8 +39,15 @@ from backups import database
 from backups.archive import MANIFEST_NAME
 from films.models import Film
 from reviews.models import Review
+from reviews.preview import SHARE_DAYS, share_url
 from soundtracks.models import Soundtrack, TrackNote
-from tests.factories import EditorFactory, FilmFactory, TrackNoteFactory, WriterFactory
+from tests.factories import (
+    EditorFactory,
+    FilmFactory,
+    ReviewFactory,
+    TrackNoteFactory,
+    WriterFactory,
+)
 from tests.workflow_helpers import admin_url, post_change
 
 pytestmark = [pytest.mark.django_db, pytest.mark.timeout(120)]
@@ -148,7 +156,11 @@ def build_site(demo_images, settings):
         gone.text = "Revised, then deleted."
         gone.save()
     gone.delete()
-    return editor, admin
+    draft = ReviewFactory(
+        headline="A draft shown by a share link", slug="a-shared-draft", status=Review.Status.DRAFT
+    )
+    shared = urlsplit(share_url(None, draft, days=SHARE_DAYS[0], user=editor))
+    return editor, admin, f"{shared.path}?{shared.query}"
 
 
 @pytest.fixture
@@ -169,7 +181,8 @@ def test_backup_restore_backup_is_byte_equal_and_the_site_renders_the_same(
     demo_images, settings, client, tmp_path, frozen
 ):
     before = transaction.savepoint_create()
-    editor, admin = build_site(demo_images, settings)
+    editor, admin, shared_draft = build_site(demo_images, settings)
+    pages = [*PUBLIC_PAGES, shared_draft]
     film = Film.objects.get(slug="tron-ares")
     with reversion.create_revision():
         reversion.set_user(editor)
@@ -183,7 +196,7 @@ def test_backup_restore_backup_is_byte_equal_and_the_site_renders_the_same(
     )
     assert LogEntry.objects.count() == 1
     client.logout()
-    public = render(client, PUBLIC_PAGES)
+    public = render(client, pages)
     client.force_login(admin)
     staff = render(client, admin_pages())
     counts = {model: model._base_manager.count() for model in database.carried_models()}
@@ -206,7 +219,7 @@ def test_backup_restore_backup_is_byte_equal_and_the_site_renders_the_same(
     assert media_files(settings.MEDIA_ROOT) == media_files(demo_images[0])
     assert {model: model._base_manager.count() for model in counts} == counts
     client.logout()
-    assert render(client, PUBLIC_PAGES) == public
+    assert render(client, pages) == public
     client.force_login(get_user_model().objects.get(username="root"))
     assert render(client, admin_pages()) == staff
     # Restored rows keep their ids, and new rows get new ones (sequences moved past them).
