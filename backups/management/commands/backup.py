@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 
@@ -20,11 +22,10 @@ class Command(BaseCommand):
     def handle(self, *args, path, **options):
         try:
             summary = create_backup(path)
-        except BackupError as error:
+        except (BackupError, OSError) as error:  # OSError: a full disk, a storage that failed
             raise CommandError(f"No backup written: {error}") from error
-        except OSError as error:
-            raise CommandError(f"No backup written: {error}") from error
+        size = filesizeformat(Path(path).stat().st_size)
         self.stdout.write(
-            f"Wrote {path}: {summary.rows} rows of {summary.models} models and "
+            f"Wrote {path} ({size}): {summary.rows} rows of {summary.models} models and "
             f"{summary.media_files} media files ({filesizeformat(summary.media_bytes)})."
         )

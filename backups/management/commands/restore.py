@@ -24,9 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, path, replace_existing, **options):
         try:
             summary = restore_backup(path, replace_existing=replace_existing)
-        except BackupError as error:
-            raise CommandError(f"Nothing restored: {error}") from error
-        except OSError as error:
+        except (BackupError, OSError) as error:  # OSError: a full disk, a storage that failed
             raise CommandError(f"Nothing restored: {error}") from error
         self.stdout.write(
             f"Restored {path}: {summary.rows} rows of {summary.models} models and "
