@@ -10,7 +10,10 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 import tarfile
 import tracemalloc
 from pathlib import Path
@@ -763,6 +766,23 @@ def test_restore_into_a_database_not_yet_migrated_says_to_migrate(site_archive, 
         CommandError, match="lacks migrations .*reviews.0005_editorial_roles.*migrate"
     ):
         restore(site_archive)
+
+
+def test_the_command_line_prints_the_refusal_without_a_traceback(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}"}
+    bad = tmp_path / "not-a-backup.tar.gz"
+    bad.write_text("id,title\n")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "restore", str(bad)],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("CommandError: Nothing restored: ")
+    assert "Traceback" not in result.stderr
 
 
 # Backups that cannot be written ----------------------------------------------------------------
