@@ -168,7 +168,7 @@ LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_ADDRESS_LIMIT = env_int("LOGIN_FAILURE_ADDRESS_LIMIT", 50)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
 # How many proxies in front of the app append to X-Forwarded-For; 0 (no proxy): the client is
-# REMOTE_ADDR (core.middleware.client_address, README "Behind a proxy").
+# REMOTE_ADDR (core.middleware.client_address; README, "Logins, and running behind a proxy").
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is a number of proxies: 0 or more.")
