@@ -69,8 +69,8 @@ def _record_failure(keys):
                 cache.set(key, 1, settings.LOGIN_FAILURE_WINDOW)
 
 
-def is_throttled(request, username):
-    account, address = _keys(request, username)
+def _is_throttled(keys):
+    account, address = keys
     failures = cache.get_many([account, address])
     return (
         failures.get(account, 0) >= settings.LOGIN_FAILURE_LIMIT
@@ -90,13 +90,13 @@ class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
         username = self.cleaned_data.get("username")
         if username is None:
             return super().clean()
-        if is_throttled(self.request, username):
+        keys = _keys(self.request, username)
+        if _is_throttled(keys):
             raise ValidationError(
                 self.error_messages["throttled"],
                 code="throttled",
                 params={"minutes": max(1, settings.LOGIN_FAILURE_WINDOW // 60)},
             )
-        keys = _keys(self.request, username)
         try:
             cleaned = super().clean()
         except ValidationError:
