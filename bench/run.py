@@ -60,13 +60,20 @@ PAGE_LABELS = {
     "ceiling": "**ceiling** (nginx, static file)",
 }
 PSQL = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-tAq"]
-REDIS_DB = 10  # The first of the Redis databases the PostgreSQL run uses (10 to 15), flushed.
+# Production refuses a cache per worker (config.env.require_shared_cache), so both runs use
+# Redis: the SQLite run databases 3 to 8, the PostgreSQL run 10 to 15, each flushed before use;
+# servers with the page cache off share database 9, where only login throttling writes.
+REDIS_DB = 10
+REDIS_SCRATCH = "redis://127.0.0.1:6379/9"
+# Absolute URLs come from SITE_URL (never the Host header); production requires one.
+SITE_URL = "http://127.0.0.1:8000"
 DATABASES = {
     "SQLite": {
         "url": f"sqlite:///{VAR}/cuesheet.sqlite3",
         "tron_url": f"sqlite:///{VAR}/tron.sqlite3",
-        "cache": "locmem://",
-        "cache_label": "local memory (per worker)",
+        "cache": "redis://127.0.0.1:6379/3",
+        "redis_db": 3,
+        "cache_label": "Redis (127.0.0.1:6379, db 3)",
     },
     "PostgreSQL": {
         # Persistent connections, as production should have them: a new connection costs
@@ -77,6 +84,7 @@ DATABASES = {
         "?conn_max_age=60&options=-c%20random_page_cost%3D1.1",
         "tron_url": "postgres://postgres@127.0.0.1:5432/cuesheet_bench_tron",
         "cache": f"redis://127.0.0.1:6379/{REDIS_DB}",
+        "redis_db": REDIS_DB,
         "cache_label": f"Redis (127.0.0.1:6379, db {REDIS_DB})",
     },
 }
@@ -159,7 +167,7 @@ def secret_key():
     return path.read_text().strip()
 
 
-def django_env(database_url, cache_url="locmem://", page_cache=0, **extra):
+def django_env(database_url, cache_url=REDIS_SCRATCH, page_cache=0, **extra):
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings_production",
@@ -171,6 +179,7 @@ def django_env(database_url, cache_url="locmem://", page_cache=0, **extra):
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         DATABASE_URL=database_url,
         CACHE_URL=cache_url,
+        SITE_URL=SITE_URL,
         PAGE_CACHE_TIMEOUT=str(page_cache),
         BENCH_FLOOR="1",
         BENCH_FLOOR_PAGE=str(VAR / "www" / "review.html"),
@@ -519,12 +528,11 @@ def step_database(name, spec, step, index, tree):
 
 
 def cache_url(spec, slot):
-    """Each server with the page cache on gets a cache of its own, emptied: for PostgreSQL,
-    Redis databases 12, 13, ... With the page cache off, the cache holds nothing of note."""
-    if spec["cache"].startswith("redis"):
-        redis_flush(REDIS_DB + slot)
-        return spec["cache"].rsplit("/", 1)[0] + f"/{REDIS_DB + slot}"
-    return spec["cache"]
+    """Each server with the page cache on gets a Redis database of its own, emptied: for
+    PostgreSQL 10, 11, ...; for SQLite 3, 4, ... With the page cache off, REDIS_SCRATCH."""
+    db = spec["redis_db"] + slot
+    redis_flush(db)
+    return spec["cache"].rsplit("/", 1)[0] + f"/{db}"
 
 
 def measure(name, spec, urls, pages, options, nginx):
@@ -609,7 +617,7 @@ def in_process(spec, database_url, urls, uncached, cached, cwd=None, **extra):
     result = {}
     for mode, timeout, pages in (("uncached", 0, uncached), ("cached", 600, cached)):
         if pages:
-            cache = cache_url(spec, 0) if timeout else "locmem://"
+            cache = cache_url(spec, 0) if timeout else REDIS_SCRATCH
             env = django_env(database_url, cache, page_cache=timeout, **extra)
             times = probe(env, "time", *(urls[page] for page in pages), cwd=cwd)
             result[mode] = {page: times[urls[page]] for page in pages}
