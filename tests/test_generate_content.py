@@ -12,8 +12,10 @@ from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
+from reversion.models import Revision
 
 from core import pagecache
+from core.revisions import DELETED
 from films.models import Credit, Film, Franchise, Person
 from reviews.models import Author, Review, Tag
 from soundtracks.models import Soundtrack, Track, TrackNote
@@ -107,6 +109,16 @@ class TestGenerateContent:
         generate(replace=True, seed=7, **TINY)
 
         assert digest() != first
+
+    def test_replace_deletes_for_good_and_other_deletes_stay_recoverable(self):
+        generate(**TINY)
+
+        generate(replace=True, **TINY)
+
+        assert not Revision.objects.filter(comment=DELETED).exists()
+        # Outside the command a delete still keeps what recovery needs.
+        generated(Review).first().delete()
+        assert Revision.objects.filter(comment=DELETED).count() == 1
 
     def test_refuses_to_run_twice_without_replace(self):
         generate(**TINY)

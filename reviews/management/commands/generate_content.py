@@ -27,6 +27,7 @@ from django.utils.text import slugify
 
 from core.markdown import TrackReference, render_markdown
 from core.pagecache import bump_version
+from core.revisions import deleting_for_good
 from films.models import Credit, Film, Franchise, Person
 from reviews.models import Author, Review, Tag
 from soundtracks.models import Soundtrack, Track, TrackNote
@@ -836,12 +837,13 @@ def generated_counts():
 
 
 def delete_generated(progress):
-    """Delete everything the command made, and nothing else."""
+    """Delete everything the command made, and nothing else, for good (it is made again)."""
     querysets = generated().values()
     progress.start("deleting", len(querysets))
-    for queryset in querysets:
-        queryset.only("pk").delete()
-        progress.advance()
+    with deleting_for_good():
+        for queryset in querysets:
+            queryset.only("pk").delete()
+            progress.advance()
     progress.finish()
 
 
