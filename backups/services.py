@@ -28,7 +28,7 @@ from backups.archive import (
     read_archive,
     write_archive,
 )
-from core import pagecache
+from pagecache import versions as pagecache
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,7 @@ BEFORE = {
 def load_renderer(module=None):
     if module is None:
         sys.path.insert(0, str(BASE))
-        from core.markdown import render_markdown
+        from reviews.markdown import render_markdown
 
         return render_markdown
     spec = importlib.util.spec_from_file_location("renderer_under_test", module)
@@ -152,7 +152,7 @@ def section(results, note=""):
         "Linear means the same milliseconds per KB at both sizes. (Prose itself costs less "
         "per KB at 10 KB, where the parser's work fits the CPU's caches, than from 50 KB on, "
         "so the ratios fall between the sizes.) Review bodies are capped at 100,000 "
-        "characters (`core.markdown.MAX_LENGTH`).",
+        "characters (`reviews.markdown.MAX_LENGTH`).",
         "",
     ]
     if note:

@@ -168,7 +168,7 @@ PARTS = {
     "model instances": ("django/db/models/base.py", "from_db"),
     "prefetching": ("django/db/models/query.py", "prefetch_related_objects"),
     "URL reversing": ("django/urls/base.py", "reverse"),
-    "structured data (core.seo)": ("core/seo.py", None),
+    "structured data (pagemeta.seo)": ("core/seo.py", None),
 }
 
 

@@ -150,7 +150,7 @@ def require_shared_cache(cache, processes):
     """Refuse a cache that ``processes`` serving processes would not share.
 
     The page cache is invalidated by a version number in the cache, and login throttling
-    (core.auth) counts failures there: with a cache per process, an edit or a withdrawal reaches
+    (logins.forms) counts failures there: with a cache per process, an edit or a withdrawal reaches
     the pages of one worker while the others keep serving the old page, and each worker counts
     failed logins of its own. A cache that stores nothing never throttles a login at all.
     """

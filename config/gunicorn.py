@@ -23,7 +23,7 @@ graceful_timeout = 10
 # Load Django once in the master and fork: quicker starts, memory shared between workers.
 preload_app = True
 
-# No access log: core.middleware.RequestLogMiddleware writes one JSON line per request already.
+# No access log: requestlog.middleware.RequestLogMiddleware writes a JSON line per request.
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

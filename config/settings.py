@@ -45,21 +45,28 @@ INSTALLED_APPS = [
     "reversion",
     "crispy_forms",
     "crispy_bootstrap5",
-    "core",
+    "editorial",
+    "images",
+    "pagecache",
+    "pagemeta",
+    "requestlog",
+    "logins",
     "films",
     "soundtracks",
     "reviews",
+    "sitewide",
     "backups",
+    "demo",
 ]
 
 MIDDLEWARE = [
-    "core.middleware.RequestLogMiddleware",
+    "requestlog.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     # Above sessions, authentication and the rest: a cache hit skips them all and is replayed
-    # with the headers they added when the page was rendered (core.pagecache).
-    "core.pagecache.PublicPageCacheMiddleware",
+    # with the headers they added when the page was rendered (pagecache.middleware).
+    "pagecache.middleware.PublicPageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -97,7 +104,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis, and production refuses a per-process cache with several workers (config.env.
 # require_shared_cache): the page cache's version and login throttling must be shared.
 CACHES = {"default": parse_cache_url(env_str("CACHE_URL", "locmem://"))}
-# Whole public pages for anonymous readers (core.pagecache), keyed on the path and the query
+# Whole public pages for anonymous readers (pagecache.middleware), keyed on the path and the query
 # parameters the page reads; any change to these apps' rows invalidates them at once.
 # PAGE_CACHE_TIMEOUT=0 turns the page cache off.
 PAGE_CACHE_APPS = ["films", "soundtracks", "reviews"]
@@ -162,13 +169,13 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Admin logins (core.auth): after this many failures for one account, or this many from one
+# Admin logins (logins.forms): after this many failures for one account, or this many from one
 # client address (higher: a newsroom may share one), wait this long.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_ADDRESS_LIMIT = env_int("LOGIN_FAILURE_ADDRESS_LIMIT", 50)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
 # How many proxies in front of the app append to X-Forwarded-For; 0 (no proxy): the client is
-# REMOTE_ADDR (core.middleware.client_address; README, "Logins, and running behind a proxy").
+# REMOTE_ADDR (requestlog.middleware.client_address; README, "Logins, and running behind a proxy").
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is a number of proxies: 0 or more.")
@@ -186,7 +193,7 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
-        # One JSON line per request (core.middleware.RequestLogMiddleware).
+        # One JSON line per request (requestlog.middleware.RequestLogMiddleware).
         "cuesheet.request": {"handlers": ["requests"], "level": "INFO", "propagate": False},
         # Replaced by the line above; runserver's own access log would double it.
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
@@ -201,7 +208,7 @@ SITE_NAME = "Cuesheet"
 # Production requires it (config.settings_production).
 SITE_URL = parse_site_url(env_str("SITE_URL", "http://127.0.0.1:8000"))
 
-# Images (core.images). Uploads over either limit are refused with a form error before a pixel
+# Images (images). Uploads over either limit are refused with a form error before a pixel
 # is decoded: 10 MB is ample for a poster or a photo exported for the web; 40 megapixels takes
 # a full-frame camera's picture (about 120 MB once decoded) but not a decompression bomb.
 IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024)

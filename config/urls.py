@@ -6,11 +6,11 @@ from django.views.generic import TemplateView
 from django.views.static import serve
 
 from config.env import env_bool
-from core.auth import ThrottledAdminAuthenticationForm
-from core.views import healthz
-from core.visibility import view_on_site
+from editorial.visibility import view_on_site
 from films.sitemaps import FilmSitemap, FranchiseSitemap, PersonSitemap
+from logins.forms import ThrottledAdminAuthenticationForm
 from reviews.sitemaps import AuthorSitemap, ReviewSitemap, SectionSitemap, TagSitemap
+from sitewide.views import healthz
 from soundtracks.sitemaps import SoundtrackSitemap
 
 admin.site.site_header = "Cuesheet editors"

@@ -2,8 +2,7 @@ from django.contrib import admin
 from django.db.models import Case, Count, Prefetch, Value, When
 from django.utils.html import format_html, format_html_join
 
-from core.admin import IMAGES_CSS, image_preview, thumbnail, year_filter
-from core.admin_editing import (
+from editorial.admin import (
     EditorialAdmin,
     GuardedDeleteMixin,
     LockedAdminMixin,
@@ -12,8 +11,10 @@ from core.admin_editing import (
     RevisionBlockMixin,
     RevisionHistoryMixin,
 )
-from core.admin_input import InputSafeAdminMixin, InputSafeInlineMixin
+from editorial.admin_input import InputSafeAdminMixin, InputSafeInlineMixin
+from editorial.filters import year_filter
 from films.models import Credit, Film, Franchise, Person
+from images.admin import IMAGES_CSS, image_preview, thumbnail
 
 
 class FranchiseFilmInline(InputSafeInlineMixin, LockedInlineMixin, admin.TabularInline):

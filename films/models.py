@@ -2,15 +2,15 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from core.fields import (
+from editorial.models import LockVersionModel, Reliance, changed_by_field, guard_deletion, uid_field
+from editorial.revisions import versioned
+from images.fields import (
     CleanImageField,
     alt_text_field,
     decorative_field,
     image_dimension_field,
     require_alt_text,
 )
-from core.models import LockVersionModel, Reliance, changed_by_field, guard_deletion, uid_field
-from core.revisions import versioned
 
 
 class SlugNaturalKeyManager(models.Manager):

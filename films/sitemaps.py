@@ -1,5 +1,5 @@
-from core.seo import SiteSitemap
 from films.models import Film, Franchise, Person
+from pagemeta.seo import SiteSitemap
 
 
 class FilmSitemap(SiteSitemap):

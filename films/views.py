@@ -6,9 +6,9 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
-from core import seo
-from core.pages import PageMixin
 from films.models import Credit, Film, Franchise, Person
+from pagemeta import seo
+from pagemeta.pages import PageMixin
 
 # How the film page heads each role's credits; the cast has its own table.
 FILM_CREDIT_HEADINGS = {

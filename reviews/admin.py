@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 
-from core.admin import IMAGES_CSS, image_preview, thumbnail
-from core.admin_editing import EditorialAdmin, GuardedDeleteMixin, LockedAdminMixin
-from core.admin_input import InputSafeAdminMixin
-from core.locking import OptimisticLockForm
-from core.markdown import MAX_LENGTH
-from core.revisions import stored_fields
+from editorial.admin import EditorialAdmin, GuardedDeleteMixin, LockedAdminMixin
+from editorial.admin_input import InputSafeAdminMixin
+from editorial.locking import OptimisticLockForm
+from editorial.revisions import stored_fields
+from images.admin import IMAGES_CSS, image_preview, thumbnail
 from reviews import services
+from reviews.markdown import MAX_LENGTH
 from reviews.models import Author, Review, Tag
 from reviews.preview import SHARE_DAYS, link_url, make_share_link
 from reviews.workflow import (

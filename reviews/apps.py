@@ -6,7 +6,7 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews"
 
     def ready(self):
-        from core import pagecache
+        from pagecache import versions as pagecache
         from reviews.models import Review
 
         # A scheduled review goes live with no write; the page cache must know when.

@@ -3,7 +3,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from core.seo import absolute_url
+from pagemeta.seo import absolute_url
 from reviews.models import Review
 
 FEED_LENGTH = 20

@@ -11,17 +11,17 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
-from core.fields import (
+from editorial.models import LockVersionModel, Reliance, changed_by_field, guard_deletion
+from editorial.revisions import versioned
+from films.models import Film, SlugNaturalKeyManager
+from images.fields import (
     CleanImageField,
     alt_text_field,
     decorative_field,
     image_dimension_field,
     require_alt_text,
 )
-from core.markdown import MAX_LENGTH, TRACK_SYNTAX_HELP, TrackReference, render_markdown
-from core.models import LockVersionModel, Reliance, changed_by_field, guard_deletion
-from core.revisions import versioned
-from films.models import Film, SlugNaturalKeyManager
+from reviews.markdown import MAX_LENGTH, TRACK_SYNTAX_HELP, TrackReference, render_markdown
 from soundtracks.models import Soundtrack, Track
 
 
@@ -322,7 +322,7 @@ class Review(LockVersionModel):
         return rendered.tracks
 
     def rendering(self):
-        """The body rendered (``core.markdown.Rendered``): the one place a review renders it.
+        """The body rendered (``reviews.markdown.Rendered``): the one place a review renders it.
 
         Kept for the body as it is, so that ``clean()`` (which needs the unknown track
         references) and the ``save()`` after it render the body once between them.
@@ -486,7 +486,7 @@ def withdrawing_revokes_share_links(sender, instance, raw, **kwargs):
         instance.share_links.revoke(user=instance.updated_by_id)
 
 
-# What published reviews rely on is not deleted (core.models.guard_deletion): an album they
+# What published reviews rely on is not deleted (editorial.models.guard_deletion): an album they
 # cover, a track they cite, a film they discuss, a byline, a tag. The primary film is PROTECT.
 
 

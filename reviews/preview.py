@@ -27,7 +27,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
-from core.seo import absolute_url
+from pagemeta.seo import absolute_url
 from reviews.models import Review, ShareLink
 from reviews.workflow import can_see
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core import revisions
+from editorial import revisions
 from reviews.models import Review
 from reviews.workflow import (
     MATERIAL_FIELDS,

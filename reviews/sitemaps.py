@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from core.seo import SiteSitemap
+from pagemeta.seo import SiteSitemap
 from reviews.models import Author, Review, Tag
 
 

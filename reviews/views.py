@@ -5,9 +5,10 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
-from core import pagecache, seo
-from core.pages import PageMixin, page_context
 from films.models import Credit, Film, Person
+from pagecache.middleware import reads
+from pagemeta import seo
+from pagemeta.pages import PageMixin, page_context
 from reviews.forms import SearchForm
 from reviews.models import Author, Review, Tag
 from reviews.preview import SHARE_PARAMETER, PreviewMixin
@@ -169,7 +170,7 @@ RESULTS_PER_PAGE = 20
 
 
 # Results are never stored: a page per query would let anyone fill the cache (README).
-@pagecache.reads(q=None, kind=None, page=None)
+@reads(q=None, kind=None, page=None)
 def search(request):
     """Results grouped by kind, a few of each; one kind alone is paginated in full."""
     form = SearchForm(request.GET)

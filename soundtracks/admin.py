@@ -1,8 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count, Sum
 
-from core.admin import IMAGES_CSS, image_preview, thumbnail, year_filter
-from core.admin_editing import (
+from editorial.admin import (
     EditorialAdmin,
     GuardedDeleteMixin,
     LockedAdminMixin,
@@ -11,11 +10,13 @@ from core.admin_editing import (
     RevisionBlockMixin,
     stamp,
 )
-from core.admin_input import InputSafeAdminMixin, InputSafeInlineMixin
-from core.durations import format_duration
-from core.locking import OptimisticLockForm
-from core.revisions import stored_fields
-from core.visibility import VisibleRelationsMixin
+from editorial.admin_input import InputSafeAdminMixin, InputSafeInlineMixin
+from editorial.filters import year_filter
+from editorial.locking import OptimisticLockForm
+from editorial.revisions import stored_fields
+from editorial.visibility import VisibleRelationsMixin
+from images.admin import IMAGES_CSS, image_preview, thumbnail
+from soundtracks.durations import format_duration
 from soundtracks.models import Soundtrack, Track, TrackNote
 
 
@@ -92,7 +93,7 @@ class TrackNoteForm(OptimisticLockForm):
         fields = "__all__"
 
 
-# The source review chooser offers only the reviews the user may see (core.visibility).
+# The source review chooser offers only the reviews the user may see (editorial.visibility).
 class TrackNoteInline(
     InputSafeInlineMixin,
     VisibleRelationsMixin,

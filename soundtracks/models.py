@@ -5,17 +5,17 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from core.durations import DurationSecondsField, format_duration
-from core.fields import (
+from editorial.models import LockVersionModel, Reliance, changed_by_field, guard_deletion, uid_field
+from editorial.revisions import versioned
+from films.models import Film, Person, SlugNaturalKeyManager
+from images.fields import (
     CleanImageField,
     alt_text_field,
     decorative_field,
     image_dimension_field,
     require_alt_text,
 )
-from core.models import LockVersionModel, Reliance, changed_by_field, guard_deletion, uid_field
-from core.revisions import versioned
-from films.models import Film, Person, SlugNaturalKeyManager
+from soundtracks.durations import DurationSecondsField, format_duration
 
 
 class SoundtrackQuerySet(models.QuerySet):

@@ -1,4 +1,4 @@
-from core.seo import SiteSitemap
+from pagemeta.seo import SiteSitemap
 from soundtracks.models import Soundtrack
 
 

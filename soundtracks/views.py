@@ -2,8 +2,8 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.views.generic import DetailView
 
-from core import seo
-from core.pages import PageMixin
+from pagemeta import seo
+from pagemeta.pages import PageMixin
 from soundtracks.models import Soundtrack, Track
 
 

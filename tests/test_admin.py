@@ -5,19 +5,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from films.models import Credit, Film
+from films.tests.factories import CreditFactory, FilmFactory, FranchiseFactory, PersonFactory
+from reviews.tests.factories import AuthorFactory, ReviewFactory, TagFactory
 from soundtracks.models import Track, TrackNote
-from tests.factories import (
-    AuthorFactory,
-    CreditFactory,
-    FilmFactory,
-    FranchiseFactory,
-    PersonFactory,
-    ReviewFactory,
-    SoundtrackFactory,
-    TagFactory,
-    TrackFactory,
-    TrackNoteFactory,
-)
+from soundtracks.tests.factories import SoundtrackFactory, TrackFactory, TrackNoteFactory
 
 CONTENT_APPS = {"films", "soundtracks", "reviews"}
 

@@ -12,20 +12,13 @@ from django.contrib.admin.utils import quote
 from django.db import transaction
 from django.db.models import ProtectedError
 
+from editorial.tests.admin_forms import admin_url, form_data
 from films.models import Film, Person
+from films.tests.factories import FilmFactory, PersonFactory
 from reviews.models import Author, Review, Tag
+from reviews.tests.factories import AuthorFactory, ReviewFactory, TagFactory
 from soundtracks.models import Soundtrack, Track, TrackNote
-from tests.factories import (
-    AuthorFactory,
-    FilmFactory,
-    PersonFactory,
-    ReviewFactory,
-    SoundtrackFactory,
-    TagFactory,
-    TrackFactory,
-    TrackNoteFactory,
-)
-from tests.workflow_helpers import admin_url, form_data
+from soundtracks.tests.factories import SoundtrackFactory, TrackFactory, TrackNoteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -218,7 +211,7 @@ def test_deleting_an_uncited_album_takes_its_tracks_and_notes(editor_client):
 
 def test_a_delete_that_races_past_the_page_is_refused_with_a_message(editor_client):
     album, review = covered_album()
-    with mock.patch("core.admin_editing.reliances", return_value=[]):
+    with mock.patch("editorial.admin.reliances", return_value=[]):
         response = editor_client.post(admin_url(Soundtrack, "delete", album.pk), {"post": "yes"})
     assert response.status_code == 302
     assert Soundtrack.objects.filter(pk=album.pk).exists()
@@ -229,7 +222,7 @@ def test_a_delete_that_races_past_the_page_is_refused_with_a_message(editor_clie
 
 def test_a_bulk_delete_that_races_past_the_page_is_refused_with_a_message(editor_client):
     album, review = covered_album()
-    with mock.patch("core.admin_editing.reliances", return_value=[]):
+    with mock.patch("editorial.admin.reliances", return_value=[]):
         response = editor_client.post(
             admin_url(Soundtrack, "changelist"),
             {"action": "delete_selected", "_selected_action": [album.pk], "post": "yes"},

@@ -19,20 +19,11 @@ from django.db import connection
 from django.db.models import Sum
 
 from films.models import Credit, Film, Person
+from films.tests.factories import CreditFactory, FilmFactory, FranchiseFactory, PersonFactory
 from reviews.models import Review
+from reviews.tests.factories import AuthorFactory, ReviewFactory, TagFactory
 from soundtracks.models import Soundtrack, Track, TrackNote
-from tests.factories import (
-    AuthorFactory,
-    CreditFactory,
-    FilmFactory,
-    FranchiseFactory,
-    PersonFactory,
-    ReviewFactory,
-    SoundtrackFactory,
-    TagFactory,
-    TrackFactory,
-    TrackNoteFactory,
-)
+from soundtracks.tests.factories import SoundtrackFactory, TrackFactory, TrackNoteFactory
 
 CONTENT_APPS = ("films", "soundtracks", "reviews")
 

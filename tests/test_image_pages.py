@@ -18,21 +18,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from PIL import ExifTags, Image
 
-from core.fields import CleanImageField, attach_image
-from core.revisions import compare, stored_fields, versions_of
+from editorial.revisions import compare, stored_fields, versions_of
+from editorial.tests.admin_forms import admin_url, form_data, form_errors, post_change
+from editorial.tests.factories import EditorFactory
 from films.models import Film, Person
+from films.tests.factories import FilmFactory, PersonFactory
+from images.fields import CleanImageField, attach_image
 from reviews import services
 from reviews.models import Review
+from reviews.tests.factories import ReviewFactory
 from soundtracks.models import Soundtrack
-from tests.factories import (
-    EditorFactory,
-    FilmFactory,
-    PersonFactory,
-    ReviewFactory,
-    SoundtrackFactory,
-)
+from soundtracks.tests.factories import SoundtrackFactory
 from tests.test_images import BAD_UPLOADS, encode, jpeg, picture, png, stored_files
-from tests.workflow_helpers import admin_url, form_data, form_errors, post_change
 
 pytestmark = [
     pytest.mark.django_db,

@@ -19,16 +19,17 @@ from django.core.files.uploadedfile import (
 )
 from PIL import ExifTags, Image, features
 
-import core.fields
-from core.fields import CleanImageField
-from core.images import validate_image
+import images.fields
+from editorial.tests.admin_forms import admin_url, form_data, form_errors
+from editorial.tests.factories import EditorFactory
 from films.models import Film, Person
+from films.tests.factories import PersonFactory
+from images import validate_image
+from images.fields import CleanImageField
 from reviews.models import Review
 from soundtracks.models import Soundtrack
-from tests.factories import EditorFactory, PersonFactory
 from tests.test_image_pages import IMAGE_FIELDS, add_form_data, give_image
 from tests.test_images import BAD_UPLOADS, encode, picture, stored_files
-from tests.workflow_helpers import admin_url, form_data, form_errors
 
 pytestmark = [
     pytest.mark.django_db,
@@ -121,13 +122,13 @@ def handler(request, settings, monkeypatch):
     settings.FILE_UPLOAD_HANDLERS = handlers
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0 if expected is TemporaryUploadedFile else 50 * 2**20
     seen = []
-    clean_image = core.fields.clean_image
+    clean_image = images.fields.clean_image
 
     def recording(content):
         seen.append(type(content))
         return clean_image(content)
 
-    monkeypatch.setattr(core.fields, "clean_image", recording)
+    monkeypatch.setattr(images.fields, "clean_image", recording)
     return expected, seen
 
 

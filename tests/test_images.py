@@ -27,7 +27,10 @@ from django.template import Context, Template
 from django.test.utils import isolate_apps
 from PIL import ExifTags, Image, ImageCms, ImageFile
 
-from core.fields import (
+from demo.drawing import SIZES
+from demo.management.commands.draw_demo_images import DEMO_IMAGES
+from images import ensure_renditions, plan_renditions, rendition_widths, safe_image_name
+from images.fields import (
     CleanImageField,
     CleanImageFormField,
     alt_text_field,
@@ -36,9 +39,6 @@ from core.fields import (
     image_dimension_field,
     require_alt_text,
 )
-from core.images import ensure_renditions, plan_renditions, rendition_widths, safe_image_name
-from core.images.drawing import SIZES
-from core.management.commands.draw_demo_images import DEMO_IMAGES
 
 MiB = 1024 * 1024
 
@@ -105,7 +105,7 @@ def animated_png():
 
 @pytest.fixture(scope="module")
 def poster_model(django_db_setup, django_db_blocker):
-    with isolate_apps("core"):
+    with isolate_apps("images"):
 
         class Poster(models.Model):
             title = models.CharField(max_length=100, default="Tron")
@@ -118,7 +118,7 @@ def poster_model(django_db_setup, django_db_blocker):
             image_decorative = decorative_field()
 
             class Meta:
-                app_label = "core"
+                app_label = "images"
 
             def __str__(self):
                 return self.title
@@ -660,13 +660,13 @@ def test_form_without_alt_text_is_refused_and_stores_nothing(db, poster_model, m
 # Adopting the field --------------------------------------------------------------------------
 
 
-@isolate_apps("core")
+@isolate_apps("images")
 def test_check_requires_dimension_fields_declared_after_the_image():
     class NoDimensions(models.Model):  # noqa: DJ008 (only checked, never shown)
         image = CleanImageField(upload_to="x/")
 
         class Meta:
-            app_label = "core"
+            app_label = "images"
 
     class DimensionsFirst(models.Model):  # noqa: DJ008
         image_width = image_dimension_field()
@@ -676,20 +676,20 @@ def test_check_requires_dimension_fields_declared_after_the_image():
         )
 
         class Meta:
-            app_label = "core"
+            app_label = "images"
 
     class Missing(models.Model):  # noqa: DJ008
         image = CleanImageField(upload_to="x/", width_field="w", height_field="h")
 
         class Meta:
-            app_label = "core"
+            app_label = "images"
 
     def ids(model):
         return [error.id for error in model._meta.get_field("image").check()]
 
-    assert ids(NoDimensions) == ["core.E101"]
-    assert ids(DimensionsFirst) == ["core.E103", "core.E103"]
-    assert ids(Missing) == ["core.E102", "core.E102"]
+    assert ids(NoDimensions) == ["images.E101"]
+    assert ids(DimensionsFirst) == ["images.E103", "images.E103"]
+    assert ids(Missing) == ["images.E102", "images.E102"]
 
 
 def test_poster_model_passes_the_checks(poster_model):

@@ -4,24 +4,15 @@ import pytest
 from django.contrib import admin
 from django.contrib.admin.utils import quote
 
-from core.locking import LockedInlineFormSet, OptimisticLockForm
+from editorial.locking import LockedInlineFormSet, OptimisticLockForm
+from editorial.tests.admin_forms import admin_url, form_data, form_errors, post_change
+from editorial.tests.factories import EditorFactory
 from films.models import Credit, Film, Franchise, Person
+from films.tests.factories import CreditFactory, FilmFactory, FranchiseFactory, PersonFactory
 from reviews.models import Author, Review, Tag
+from reviews.tests.factories import AuthorFactory, ReviewFactory, TagFactory
 from soundtracks.models import Soundtrack, Track, TrackNote
-from tests.factories import (
-    AuthorFactory,
-    CreditFactory,
-    EditorFactory,
-    FilmFactory,
-    FranchiseFactory,
-    PersonFactory,
-    ReviewFactory,
-    SoundtrackFactory,
-    TagFactory,
-    TrackFactory,
-    TrackNoteFactory,
-)
-from tests.workflow_helpers import admin_url, form_data, form_errors, post_change
+from soundtracks.tests.factories import SoundtrackFactory, TrackFactory, TrackNoteFactory
 
 pytestmark = pytest.mark.django_db
 

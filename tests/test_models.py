@@ -9,20 +9,11 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from films.models import Credit, Film, Franchise, Person
+from films.tests.factories import CreditFactory, FilmFactory, FranchiseFactory, PersonFactory
 from reviews.models import Author, Review, Tag
+from reviews.tests.factories import AuthorFactory, ReviewFactory, TagFactory
 from soundtracks.models import Soundtrack, Track, TrackNote
-from tests.factories import (
-    AuthorFactory,
-    CreditFactory,
-    FilmFactory,
-    FranchiseFactory,
-    PersonFactory,
-    ReviewFactory,
-    SoundtrackFactory,
-    TagFactory,
-    TrackFactory,
-    TrackNoteFactory,
-)
+from soundtracks.tests.factories import SoundtrackFactory, TrackFactory, TrackNoteFactory
 
 pytestmark = pytest.mark.django_db
 

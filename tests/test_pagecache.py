@@ -10,9 +10,9 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
-from core import pagecache
+from pagecache import versions as pagecache
 from reviews.models import Review
-from tests.factories import ReviewFactory
+from reviews.tests.factories import ReviewFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -136,7 +136,7 @@ def test_a_shared_draft_is_shown_but_never_cached(rf):
     assert reader.get(draft.get_absolute_url()).status_code == 404
 
 
-# The key: the path and the parameters the page reads, nothing else (core.pagecache.page_query).
+# The key: the path and the parameters the page reads, nothing else (middleware.page_query).
 
 
 def page_entries():

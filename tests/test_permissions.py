@@ -6,26 +6,20 @@ import pytest
 from django.contrib.admin import helpers
 from django.utils import timezone
 
-from films.models import Film
-from reviews.models import Review
-from soundtracks.models import Soundtrack, TrackNote
-from tests.factories import (
-    AuthorFactory,
-    EditorFactory,
-    FilmFactory,
-    ReviewFactory,
-    SoundtrackFactory,
-    TrackFactory,
-    TrackNoteFactory,
-    WriterFactory,
-)
-from tests.workflow_helpers import (
+from editorial.tests.admin_forms import (
     admin_url,
     datetime_fields,
     form_data,
     form_errors,
     post_change,
 )
+from editorial.tests.factories import EditorFactory, WriterFactory
+from films.models import Film
+from films.tests.factories import FilmFactory
+from reviews.models import Review
+from reviews.tests.factories import AuthorFactory, ReviewFactory
+from soundtracks.models import Soundtrack, TrackNote
+from soundtracks.tests.factories import SoundtrackFactory, TrackFactory, TrackNoteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -567,7 +561,7 @@ def test_another_writers_draft_has_no_page_for_a_writer(writer_client, other_wri
     theirs = draft_by(other_writer, headline="Otto's secret draft", slug="otto-secret-slug")
     theirs.headline = "Otto's second thought"
     theirs.save()  # a second revision, so that compare and revert have something to show
-    from core.revisions import versions_of
+    from editorial.revisions import versions_of
 
     version = versions_of(theirs).first()
     args = {"revert": [theirs.pk, version.pk]}.get(view, [theirs.pk])

@@ -9,25 +9,15 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from reversion.models import Version
 
-from core.revisions import DELETED, versions_of
+from editorial.revisions import DELETED, versions_of
+from editorial.tests.admin_forms import admin_url, form_errors, post_change
+from editorial.tests.factories import EditorFactory, UserFactory, WriterFactory
 from films.models import Credit, Film, Franchise, Person
+from films.tests.factories import CreditFactory, FilmFactory, FranchiseFactory, PersonFactory
 from reviews.models import Review
+from reviews.tests.factories import ReviewFactory, TagFactory
 from soundtracks.models import Soundtrack, Track, TrackNote
-from tests.factories import (
-    CreditFactory,
-    EditorFactory,
-    FilmFactory,
-    FranchiseFactory,
-    PersonFactory,
-    ReviewFactory,
-    SoundtrackFactory,
-    TagFactory,
-    TrackFactory,
-    TrackNoteFactory,
-    UserFactory,
-    WriterFactory,
-)
-from tests.workflow_helpers import admin_url, form_errors, post_change
+from soundtracks.tests.factories import SoundtrackFactory, TrackFactory, TrackNoteFactory
 
 pytestmark = pytest.mark.django_db
 

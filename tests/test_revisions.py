@@ -13,23 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Revision, Version
 
-from core.revisions import compare, paragraph_diff, stored_fields, versions_of
+from editorial.revisions import compare, paragraph_diff, stored_fields, versions_of
+from editorial.tests.admin_forms import admin_url, form_data, form_errors, post_change
+from editorial.tests.factories import EditorFactory, WriterFactory
 from films.models import Credit, Film, Franchise, Person
+from films.tests.factories import CreditFactory, FilmFactory, FranchiseFactory, PersonFactory
 from reviews.models import Author, Review, Tag
+from reviews.tests.factories import ReviewFactory, TagFactory
 from soundtracks.models import Soundtrack, Track, TrackNote
-from tests.factories import (
-    CreditFactory,
-    EditorFactory,
-    FilmFactory,
-    FranchiseFactory,
-    PersonFactory,
-    ReviewFactory,
-    TagFactory,
-    TrackFactory,
-    TrackNoteFactory,
-    WriterFactory,
-)
-from tests.workflow_helpers import admin_url, form_data, form_errors, post_change
+from soundtracks.tests.factories import TrackFactory, TrackNoteFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from editorial.tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 STRONG_KEY = "k8#Vq2!mZr7@Lp4$Wx9^Tn3&Hb6*Jd1(Fs5)Gc0-Ye8+Ua2=Ro7"

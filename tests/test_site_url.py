@@ -16,7 +16,7 @@ from django.test import Client
 
 from reviews.models import Review
 from reviews.preview import share_url
-from tests.factories import ReviewFactory
+from reviews.tests.factories import ReviewFactory
 
 SITE = "https://cuesheet.example"
 REVIEW_URL = "/reviews/tron-ares-nine-inch-nails-score-review/"

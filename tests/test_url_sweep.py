@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
@@ -21,15 +22,19 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 from reversion.models import Version
 
-from core import revisions
-from core.admin_input import InputSafeAdminMixin, InputSafeInlineMixin
+from editorial import revisions
+from editorial.admin_input import InputSafeAdminMixin, InputSafeInlineMixin
+from editorial.tests.admin_forms import form_data
+from editorial.tests.factories import EditorFactory, WriterFactory
 from reviews.models import Review
-from tests.factories import EditorFactory, WriterFactory
-from tests.workflow_helpers import form_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.timeout(300)]
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The project's own code: settings and every installed app that lives in this repository.
+PROJECT_FOLDERS = [ROOT / "config"] + [
+    Path(app.path) for app in apps.get_app_configs() if Path(app.path).parent == ROOT
+]
 
 #: What a path parameter is given: out of range, negative, not a number, escapes, long, unicode.
 HOSTILE = [
@@ -63,9 +68,9 @@ PUBLIC_QUERY_PARAMETERS = ["page", "q"]
 #: The files that read ``request.GET``; each one's parameters are swept above (or, for the page
 #: cache and the canonical-URL tag, by every public page the sweep requests).
 READS_THE_QUERY_STRING = {
-    "core/admin_editing.py",  # compare: a, b (swept through every "compare" URL)
-    "core/pagecache.py",
-    "core/templatetags/cuesheet.py",
+    "editorial/admin.py",  # compare: a, b (swept through every "compare" URL)
+    "pagecache/middleware.py",
+    "pagemeta/templatetags/pagemeta.py",
     "reviews/preview.py",
     "reviews/views.py",
 }
@@ -254,8 +259,8 @@ def test_the_sweep_reaches_the_admin_and_the_public_site():
 def test_every_view_reading_the_query_string_is_swept():
     readers = {
         str(path.relative_to(ROOT))
-        for app in ("config", "core", "films", "soundtracks", "reviews")
-        for path in (ROOT / app).rglob("*.py")
+        for folder in PROJECT_FOLDERS
+        for path in folder.rglob("*.py")
         if "request.GET" in path.read_text()
     }
     assert readers <= READS_THE_QUERY_STRING, (

@@ -12,19 +12,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from films.models import Credit
+from films.tests.factories import CreditFactory, FilmFactory, FranchiseFactory, PersonFactory
 from reviews.models import Review
-from tests.factories import (
-    AuthorFactory,
-    CreditFactory,
-    FilmFactory,
-    FranchiseFactory,
-    PersonFactory,
-    ReviewFactory,
-    SoundtrackFactory,
-    TagFactory,
-    TrackFactory,
-    TrackNoteFactory,
-)
+from reviews.tests.factories import AuthorFactory, ReviewFactory, TagFactory
+from soundtracks.tests.factories import SoundtrackFactory, TrackFactory, TrackNoteFactory
 
 ARTICLE = Path(__file__).parent / "data" / "tron-ares-score-review.txt"
 REVIEW_SLUG = "tron-ares-nine-inch-nails-score-review"

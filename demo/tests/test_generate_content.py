@@ -1,0 +1,274 @@
+"""generate_content: what it makes, that it makes it the same way twice, and that the pages and
+changelists built on it cost the same number of queries whatever its size."""
+
+import hashlib
+import io
+
+import pytest
+from django.contrib import admin
+from django.core import serializers
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+from reversion.models import Revision
+
+from editorial.revisions import DELETED
+from films.models import Credit, Film, Franchise, Person
+from pagecache import versions as pagecache
+from reviews.models import Author, Review, Tag
+from soundtracks.models import Soundtrack, Track, TrackNote
+
+pytestmark = pytest.mark.django_db
+
+TINY = {"reviews": 40, "films": 12, "albums": 9}
+SMALL = {"reviews": 120, "films": 36, "albums": 27}
+
+
+def generate(**options):
+    out = io.StringIO()
+    call_command("generate_content", no_progress=True, jobs=1, stdout=out, **options)
+    return out.getvalue()
+
+
+def generated(model, field="slug"):
+    return model.objects.filter(**{f"{field}__startswith": "gen-"})
+
+
+def digest():
+    """A fingerprint of every generated row, by natural keys: primary keys differ between runs."""
+    querysets = (
+        generated(Person),
+        generated(Franchise),
+        generated(Film),
+        Credit.objects.filter(film__slug__startswith="gen-").order_by("film__slug", "role", "pk"),
+        generated(Soundtrack),
+        generated(Track, "soundtrack__slug"),
+        TrackNote.objects.filter(track__soundtrack__slug__startswith="gen-").order_by("uid"),
+        generated(Author),
+        generated(Tag),
+        generated(Review),
+    )
+    hasher = hashlib.sha256()
+    for queryset in querysets:
+        hasher.update(
+            serializers.serialize(
+                "json",
+                queryset,
+                use_natural_foreign_keys=True,
+                use_natural_primary_keys=True,
+            ).encode()
+        )
+    return hasher.hexdigest()
+
+
+class TestGenerateContent:
+    def test_creates_what_it_says(self):
+        output = generate(**TINY)
+
+        assert generated(Review).count() == TINY["reviews"]
+        assert generated(Film).count() == TINY["films"]
+        assert generated(Soundtrack).count() == TINY["albums"]
+        assert "Generated 40 reviews, 12 films" in output
+        assert generated(Franchise).exists()
+        assert generated(Person).filter(is_group=True, members__isnull=False).exists()
+        credits = Credit.objects.filter(film__slug__startswith="gen-")
+        assert 12 * TINY["films"] <= credits.count() <= 18 * TINY["films"]
+        assert credits.filter(role=Credit.Role.COMPOSER).count() >= TINY["films"]
+        tracks = generated(Track, "soundtrack__slug")
+        assert 14 * TINY["albums"] <= tracks.count() <= 26 * TINY["albums"]
+        assert TrackNote.objects.filter(track__in=tracks).exists()
+        assert generated(Tag).exists()
+        assert generated(Author).exists()
+
+    def test_reviews_are_long_markdown_rendered_with_track_links(self):
+        generate(**TINY)
+
+        review = generated(Review).filter(status=Review.Status.PUBLISHED).first()
+        assert 750 <= len(review.body.split()) <= 1100
+        assert "\n## " in review.body
+        assert "<h2>" in review.body_html
+        assert review.cited_tracks.exists()
+        track = review.cited_tracks.select_related("soundtrack").first()
+        assert f'href="{track.get_absolute_url()}"' in review.body_html
+        assert review.film.soundtracks.exists()
+
+    def test_is_deterministic(self):
+        generate(**TINY)
+        first = digest()
+
+        generate(replace=True, **TINY)
+
+        assert digest() == first
+
+    def test_another_seed_gives_another_publication(self):
+        generate(**TINY)
+        first = digest()
+
+        generate(replace=True, seed=7, **TINY)
+
+        assert digest() != first
+
+    def test_replace_deletes_for_good_and_other_deletes_stay_recoverable(self):
+        generate(**TINY)
+
+        generate(replace=True, **TINY)
+
+        assert not Revision.objects.filter(comment=DELETED).exists()
+        # Outside the command a delete still keeps what recovery needs.
+        generated(Review).first().delete()
+        assert Revision.objects.filter(comment=DELETED).count() == 1
+
+    def test_refuses_to_run_twice_without_replace(self):
+        generate(**TINY)
+
+        with pytest.raises(CommandError, match="--replace"):
+            generate(**TINY)
+
+    def test_replace_leaves_other_content_alone(self):
+        call_command("loaddata", "tron", verbosity=0)
+        before = {model: model.objects.count() for model in (Review, Film, Soundtrack, Person)}
+        generate(**TINY)
+
+        generate(replace=True, reviews=5, films=3, albums=2)
+
+        assert Review.objects.exclude(slug__startswith="gen-").count() == before[Review]
+        assert Film.objects.exclude(slug__startswith="gen-").count() == before[Film]
+        assert generated(Review).count() == 5
+        # And the fixtures still load on top of generated content: no slug or name collides.
+        call_command("loaddata", "tron", verbosity=0)
+
+    def test_scale_multiplies_the_default_sizes(self):
+        generate(scale=0.002)
+
+        assert generated(Review).count() == 20
+        assert generated(Film).count() == 4
+        assert generated(Soundtrack).count() == 3
+
+    def test_tells_the_page_cache_its_pages_are_stale(self, monkeypatch):
+        bumped = []
+        monkeypatch.setattr(pagecache, "bump_version", lambda **kwargs: bumped.append(kwargs))
+        monkeypatch.setattr(
+            "demo.management.commands.generate_content.bump_version", pagecache.bump_version
+        )
+
+        generate(reviews=3, films=2, albums=1)
+
+        assert bumped
+
+
+# Query counts ---------------------------------------------------------------------------------
+
+
+def richest(queryset, *relations):
+    """The row with the most related rows: a page that repeats a query per row shows it most."""
+    richness = sum(Count(relation, distinct=True) for relation in relations)
+    return queryset.annotate(richness=richness).order_by("-richness", "pk").first()
+
+
+def sample_urls():
+    """One URL per public page type, for the richest object of its kind at this size."""
+    review = richest(
+        Review.objects.published().filter(slug__startswith="gen-", film__franchise__isnull=False),
+        "tags",
+        "authors",
+        "cited_tracks",
+        "other_films",
+        "soundtracks",
+        "film__credits",
+    )
+    film = richest(
+        generated(Film).filter(franchise__isnull=False, reviews__isnull=False),
+        "credits",
+        "soundtracks",
+        "reviews",
+        "mentioned_in_reviews",
+    )
+    album = richest(
+        generated(Soundtrack).filter(reviews__status=Review.Status.PUBLISHED),
+        "tracks",
+        "tracks__notes",
+        "tracks__citing_reviews",
+        "reviews",
+        "artists",
+    )
+    # A member of a group: their page also follows the group to its films and albums.
+    composer = richest(
+        generated(Person).filter(
+            is_group=False, credits__role=Credit.Role.COMPOSER, groups__isnull=False
+        ),
+        "credits",
+        "albums",
+        "groups",
+    )
+    group = richest(generated(Person).filter(is_group=True), "credits", "albums", "members")
+    tag = richest(generated(Tag), "reviews")
+    author = richest(generated(Author), "reviews")
+    pages = {
+        "home": ("reviews:home", []),
+        "archive": ("reviews:review_list", []),
+        "archive page 2": ("reviews:review_list", [], "?page=2"),
+        "review": ("reviews:review_detail", [review.slug]),
+        "films": ("films:film_list", []),
+        "film": ("films:film_detail", [film.slug]),
+        "soundtrack": ("soundtracks:soundtrack_detail", [album.slug]),
+        "person": ("films:person_detail", [composer.slug]),
+        "group": ("films:person_detail", [group.slug]),
+        "franchise": ("films:franchise_detail", [review.film.franchise.slug]),
+        "tag": ("reviews:tag_detail", [tag.slug]),
+        "author": ("reviews:author_detail", [author.slug]),
+        "search": ("reviews:search", [], "?q=score"),
+        "search one kind": ("reviews:search", [], "?q=score&kind=reviews&page=2"),
+        "feed": ("reviews:feed", []),
+        "atom feed": ("reviews:atom_feed", []),
+        "sitemap": ("sitemap", []),
+    }
+    urls = {}
+    for page, (name, args, *query) in pages.items():
+        try:
+            urls[page] = reverse(name, args=args) + "".join(query)
+        except NoReverseMatch:
+            continue  # A page the reader site does not have (yet).
+    return urls
+
+
+def changelist_urls():
+    return {
+        model._meta.label: reverse(
+            f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
+        )
+        for model in admin.site._registry
+    }
+
+
+def query_counts(client, urls):
+    counts = {}
+    for page, url in urls.items():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (page, url, response.status_code)
+        counts[page] = len(queries)
+    return counts
+
+
+def test_public_pages_cost_the_same_queries_at_two_sizes(client):
+    generate(**TINY)
+    tiny = query_counts(client, sample_urls())
+
+    generate(replace=True, **SMALL)
+    small = query_counts(client, sample_urls())
+
+    assert {"home", "review", "film", "soundtrack", "person", "franchise"} <= tiny.keys()
+    assert small == tiny
+
+
+def test_admin_changelists_cost_the_same_queries_at_two_sizes(editor_client):
+    generate(**TINY)
+    tiny = query_counts(editor_client, changelist_urls())
+
+    generate(replace=True, **SMALL)
+    small = query_counts(editor_client, changelist_urls())
+
+    assert "reviews.Review" in tiny
+    assert small == tiny

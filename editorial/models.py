@@ -1,0 +1,140 @@
+"""Model pieces the content apps share: who changed a row, the version that locks it, its
+identity, and the rule that refuses deleting what published pages rely on."""
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models, router
+from django.db.models import ProtectedError, RestrictedError
+from django.db.models.deletion import Collector
+from django.db.models.signals import pre_delete
+
+
+def changed_by_field(**kwargs):
+    """Who created or last changed a row: stamped by the admin, kept if the user goes."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        **kwargs,
+    )
+
+
+class LockVersionModel(models.Model):
+    """A row whose every save moves ``lock_version`` on; editorial.locking refuses stale forms."""
+
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.lock_version += 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "lock_version"}
+        super().save(*args, **kwargs)
+
+
+def uid_field():
+    """A stable identity that revisions, fixtures and dumps refer to, never the primary key.
+
+    Primary keys change when a dump is loaded into an empty database; a uid does not, so a row's
+    revisions (and its recovery once deleted) follow it there.
+    """
+    return models.UUIDField("identifier", default=uuid.uuid4, unique=True, editable=False)
+
+
+# Deletion guards ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reliance:
+    """``dependent`` (a published review, a page) relies on ``obj``, which would be deleted."""
+
+    obj: models.Model
+    dependent: models.Model
+    reason: str  # how it relies on it, e.g. "cited by the published review"
+
+    def __str__(self):
+        return (
+            f"{self.obj._meta.verbose_name.capitalize()} “{self.obj}”: {self.reason} "
+            f"“{self.dependent}”"
+        )
+
+
+_guards = defaultdict(list)
+
+
+def guard_deletion(model, find):
+    """Refuse to delete rows of ``model`` that something published relies on.
+
+    ``find(queryset)`` yields a ``Reliance`` for each thing relying on a row of ``queryset``.
+    Every delete is checked, from code too (a model, a queryset, a cascade): it raises
+    ``ProtectedError`` naming what relies on the rows. That happens inside the delete's
+    transaction, so code that catches it and carries on wraps the delete in
+    ``transaction.atomic()``; the admin asks ``reliances()`` first and refuses politely.
+    """
+    _guards[model].append(find)
+    pre_delete.connect(
+        _refuse_if_relied_on,
+        sender=model,
+        dispatch_uid=f"editorial.guard.{model._meta.label_lower}",
+    )
+
+
+def reliances(objs):
+    """What relies on ``objs`` or on anything deleting them would delete with them (cascades).
+
+    What is deleted along with them does not count: a group and its members may go together.
+    """
+    objs = list(objs)
+    if not objs:
+        return []
+    collector = Collector(using=router.db_for_write(type(objs[0])), origin=objs)
+    try:
+        collector.collect(objs)
+    except (ProtectedError, RestrictedError):
+        return []  # refused already, by on_delete=PROTECT, which names its own reasons
+    found = []
+    for model, instances in collector.data.items():
+        pks = [instance.pk for instance in instances]
+        for find in _guards.get(model, ()):
+            found += find(model._base_manager.filter(pk__in=pks))
+    doomed = {_key(instance) for instances in collector.data.values() for instance in instances}
+    return [reliance for reliance in found if _key(reliance.dependent) not in doomed]
+
+
+def _key(obj):
+    return obj._meta.concrete_model, obj.pk
+
+
+def _doomed(origin):
+    """What the delete that ``origin`` started deletes at its top level (cached on a queryset)."""
+    if isinstance(origin, models.Model):
+        return {_key(origin)}
+    if isinstance(origin, models.QuerySet):
+        if not hasattr(origin, "_guard_doomed"):
+            model = origin.model._meta.concrete_model
+            origin._guard_doomed = {(model, pk) for pk in origin.values_list("pk", flat=True)}
+        return origin._guard_doomed
+    return set()
+
+
+def _refuse_if_relied_on(sender, instance, origin=None, **kwargs):
+    doomed = _doomed(origin)
+    found = [
+        reliance
+        for find in _guards[sender]
+        for reliance in find(sender._base_manager.filter(pk=instance.pk))
+        if _key(reliance.dependent) not in doomed
+    ]
+    if found:
+        raise ProtectedError(
+            f"Not deleted: {'; '.join(map(str, found))}.",
+            {reliance.dependent for reliance in found},
+        )

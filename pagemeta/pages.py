@@ -1,0 +1,37 @@
+"""What every public page's <head> and breadcrumb trail need, from one view mixin."""
+
+from pagemeta import seo
+
+
+def page_context(request, meta, breadcrumbs=(), structured_data=()):
+    """Context for base.html: ``meta`` (title, description, og_type), the breadcrumb trail
+    from Home and the page's schema.org data, the trail's BreadcrumbList included."""
+    trail = [("Home", "/"), *breadcrumbs] if breadcrumbs else []
+    data = list(structured_data)
+    if trail:
+        data.append(seo.breadcrumb_list(request, trail))
+    return {"meta": meta, "breadcrumbs": trail, "structured_data": data}
+
+
+class PageMixin:
+    """For public views. Subclasses override ``get_meta()``, ``get_breadcrumbs()`` (the trail
+    after Home as (name, url) pairs, ending with the page itself) and ``get_structured_data()``
+    (builders from ``pagemeta.seo``)."""
+
+    def get_meta(self):
+        return {}
+
+    def get_breadcrumbs(self):
+        return []
+
+    def get_structured_data(self):
+        return []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            page_context(
+                self.request, self.get_meta(), self.get_breadcrumbs(), self.get_structured_data()
+            )
+        )
+        return context
