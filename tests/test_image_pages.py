@@ -7,7 +7,6 @@ The pipeline itself (decoding, cleaning, renditions, names) is tested on a model
 
 import io
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -21,6 +20,7 @@ from PIL import ExifTags, Image
 from editorial.revisions import compare, stored_fields, versions_of
 from editorial.tests.admin_forms import admin_url, form_data, form_errors, post_change
 from editorial.tests.factories import EditorFactory
+from editorial.tests.html import parse_html
 from films.models import Film, Person
 from films.tests.factories import FilmFactory, PersonFactory
 from images.fields import CleanImageField, attach_image
@@ -69,34 +69,15 @@ def upload(data, name="upload.jpg", content_type="image/jpeg"):
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
-class Images(HTMLParser):
-    """Every ``<img>`` on a page, and the head's ``<meta>`` properties."""
-
-    def __init__(self, html):
-        super().__init__()
-        self.images = []
-        self.meta = {}
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "img":
-            self.images.append(attrs)
-        elif tag == "meta" and attrs.get("property"):
-            self.meta[attrs["property"]] = attrs.get("content")
-
-    def with_class(self, name):
-        return [img for img in self.images if name in img.get("class", "").split()]
-
-    def of(self, image):
-        """The ``<img>`` elements showing ``image`` (an image field's file)."""
-        return [img for img in self.images if image.renditions[-1].url == img.get("src")]
+def showing(html, image):
+    """The ``<img>`` elements of ``html`` (parsed) showing ``image`` (an image field's file)."""
+    return html.find_all("img", src=image.renditions[-1].url)
 
 
 def images_on(client, path):
     response = client.get(path)
     assert response.status_code == 200, path
-    return Images(response.content.decode())
+    return parse_html(response.content.decode())
 
 
 # The fields ------------------------------------------------------------------------------------
@@ -401,7 +382,7 @@ def test_changelist_shows_a_thumbnail_with_alt_text(editor_client, media_root, m
     html = editor_client.get(admin_url(model, "changelist")).content.decode()
 
     image = getattr(obj, field_name)
-    thumbnails = Images(html).with_class("cuesheet-thumbnail")
+    thumbnails = [img.attrs for img in parse_html(html).find_all("img.cuesheet-thumbnail")]
     assert thumbnails == [
         {
             "src": image.thumbnail_url,
@@ -440,7 +421,7 @@ def test_change_form_previews_the_current_image(editor_client, media_root, model
     html = editor_client.get(admin_url(model, "change", obj.pk)).content.decode()
 
     image = getattr(obj, field_name)
-    [preview] = Images(html).with_class("cuesheet-preview-image")
+    [preview] = parse_html(html).find_all("img.cuesheet-preview-image")
     assert (preview["src"], preview["width"], preview["alt"]) == (
         image.renditions[1].url,
         "640",
@@ -500,7 +481,7 @@ def test_reader_pages_show_images_with_srcset_sizes_width_height_and_alt(
     model, slug, above_the_fold = LEAD_IMAGES[page]
     image = image_of(model, slug)
 
-    [img, *_] = images_on(client, TRON_PAGES[page]).of(image)
+    [img, *_] = showing(images_on(client, TRON_PAGES[page]), image)
 
     renditions = image.renditions
     assert img["srcset"] == ", ".join(f"{r.url} {r.width}w" for r in renditions)
@@ -520,7 +501,7 @@ def test_reader_pages_show_images_with_srcset_sizes_width_height_and_alt(
 def test_every_image_on_a_reader_page_keeps_its_place_and_has_alt(
     client, tron_with_images, settings, path
 ):
-    images = images_on(client, path).images
+    images = [img.attrs for img in images_on(client, path).find_all("img")]
 
     for img in images:
         assert {"src", "srcset", "sizes", "width", "height", "alt", "loading"} <= set(img), img
@@ -530,14 +511,16 @@ def test_every_image_on_a_reader_page_keeps_its_place_and_has_alt(
 
 def test_the_lists_show_each_films_poster_and_each_albums_cover(client, tron_with_images):
     films = images_on(client, "/films/")
-    assert all(films.of(image_of(Film, slug)) for slug in ("tron", "tron-legacy", "tron-ares"))
+    for slug in ("tron", "tron-legacy", "tron-ares"):
+        assert showing(films, image_of(Film, slug))
 
     album = image_of(Soundtrack, "tron-ares-soundtrack")
-    assert images_on(client, "/films/tron-ares/").of(album)
-    assert images_on(client, "/people/trent-reznor/").of(album) == []  # his albums are the band's
-    assert images_on(client, "/people/nine-inch-nails/").of(album)
-    assert images_on(client, f"/reviews/{REVIEW_SLUG}/").of(album)
-    [focus] = images_on(client, "/").of(album)
+    assert showing(images_on(client, "/films/tron-ares/"), album)
+    # His albums are the band's.
+    assert showing(images_on(client, "/people/trent-reznor/"), album) == []
+    assert showing(images_on(client, "/people/nine-inch-nails/"), album)
+    assert showing(images_on(client, f"/reviews/{REVIEW_SLUG}/"), album)
+    [focus] = showing(images_on(client, "/"), album)
     assert focus["loading"] == "eager"
 
 
@@ -576,7 +559,7 @@ def test_link_previews_and_structured_data_carry_the_image(
     widest = image.renditions[-1]
     response = client.get(path)
     html = response.content.decode()
-    meta = Images(html).meta
+    meta = parse_html(html).meta
 
     url = f"http://testserver{widest.url}"
     assert meta["og:image"] == url
@@ -597,7 +580,8 @@ def test_a_review_without_a_hero_image_previews_its_films_poster(client, tron_wi
 
     response = client.get(f"/reviews/{REVIEW_SLUG}/")
 
-    assert Images(response.content.decode()).meta["og:image"].endswith(poster.renditions[-1].url)
+    meta = parse_html(response.content.decode()).meta
+    assert meta["og:image"].endswith(poster.renditions[-1].url)
     [review_data] = [d for d in response.context["structured_data"] if d["@type"] == "Review"]
     assert "image" not in review_data
     assert review_data["itemReviewed"]["image"].endswith(poster.renditions[-1].url)

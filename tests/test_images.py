@@ -11,7 +11,6 @@ import struct
 import subprocess
 import sys
 import zlib
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -29,6 +28,7 @@ from PIL import ExifTags, Image, ImageCms, ImageFile
 
 from demo.drawing import SIZES
 from demo.management.commands.draw_demo_images import DEMO_IMAGES
+from editorial.tests.html import parse_html
 from images import ensure_renditions, plan_renditions, rendition_widths, safe_image_name
 from images.fields import (
     CleanImageField,
@@ -543,17 +543,11 @@ def test_rendition_names_follow_from_the_original():
 # The template tag ----------------------------------------------------------------------------
 
 
-class _ImgParser(HTMLParser):
-    def handle_starttag(self, tag, attrs):
-        assert tag == "img"
-        self.attributes = dict(attrs)
-
-
 def render_img(template, **context):
     html = Template("{% load images %}" + template).render(Context(context))
-    parser = _ImgParser()
-    parser.feed(html)
-    return html, parser.attributes
+    [img] = parse_html(html).find_all()
+    assert img.tag == "img"
+    return html, img.attrs
 
 
 def test_responsive_image_tag_prints_srcset_sizes_dimensions_alt_and_lazy_loading(

@@ -3,7 +3,6 @@
 import datetime
 import json
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from editorial.tests.html import parse_html
 from films.models import Credit
 from films.tests.factories import CreditFactory, FilmFactory, FranchiseFactory, PersonFactory
 from reviews.models import Review
@@ -40,87 +40,21 @@ TRON_PAGES = {
 }
 
 
-class Page(HTMLParser):
-    """The bits of a page the tests read: text by element class, links, ids, head metadata."""
-
-    VOID = {"meta", "link", "br", "hr", "img", "input"}
-    BLOCKS = {"p", "div", "li", "dt", "dd", "h1", "h2", "h3", "td", "th", "section", "header"}
-
-    def __init__(self, html):
-        super().__init__(convert_charrefs=True)
-        self.stack = []
-        self.text = {}  # class name -> text inside elements of that class
-        self.headings = []
-        self.links = []  # (href, text)
-        self.ids = {}
-        self.meta = {}
-        self.head_links = []
-        self.title = ""
-        self.json_ld = []
-        self._link = None
-        self._heading = None
-        self._script = None
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "meta":
-            self.meta[attrs.get("name") or attrs.get("property")] = attrs.get("content")
-        elif tag == "link":
-            self.head_links.append(attrs)
-        elif tag == "a":
-            self._link = [attrs.get("href"), ""]
-        elif tag in {"h1", "h2", "h3"}:
-            self._heading = [tag, ""]
-        elif tag == "script":
-            self._script = [attrs.get("type"), ""]
-        if "id" in attrs:
-            self.ids[attrs["id"]] = len(self.stack)
-        if tag in self.BLOCKS:
-            self.handle_data(" ")
-        if tag not in self.VOID:
-            self.stack.append((tag, (attrs.get("class") or "").split(), attrs.get("id")))
-
-    def handle_endtag(self, tag):
-        if tag in self.VOID:
-            return
-        if tag in self.BLOCKS:
-            self.handle_data(" ")
-        if tag == "a" and self._link:
-            self.links.append(tuple(self._link))
-            self._link = None
-        elif tag in {"h1", "h2", "h3"} and self._heading:
-            self.headings.append((self._heading[0], " ".join(self._heading[1].split())))
-            self._heading = None
-        elif tag == "script" and self._script:
-            if self._script[0] == "application/ld+json":
-                self.json_ld.append(json.loads(self._script[1]))
-            self._script = None
-        while self.stack:
-            if self.stack.pop()[0] == tag:
-                break
-
-    def handle_data(self, data):
-        if self._script:
-            self._script[1] += data
-            return
-        if self.stack and self.stack[-1][0] == "title":
-            self.title += data
-        if self._link:
-            self._link[1] += data
-        if self._heading:
-            self._heading[1] += data
-        for _, classes, element_id in self.stack:
-            for name in [*classes, f"#{element_id}"]:
-                self.text[name] = self.text.get(name, "") + data
-
-    def text_of(self, name):
-        return " ".join(self.text.get(name, "").split())
-
-
 def page(response):
     assert response.status_code == 200
-    return Page(response.content.decode())
+    return parse_html(response.content.decode())
+
+
+def links_on(html):
+    return [(a.get("href"), a.text) for a in html.find_all("a")]
+
+
+def headings(html):
+    return [(h.tag, h.text) for h in html.find_all("h1, h2, h3")]
+
+
+def json_ld(html):
+    return [json.loads(s.text) for s in html.find_all("script", type="application/ld+json")]
 
 
 def seed_article():
@@ -139,8 +73,8 @@ def tron(db):
 def test_review_page_carries_every_paragraph_and_subhead_of_the_article(client, tron):
     prose, _ = seed_article()
     html = page(client.get(REVIEW_URL))
-    body = html.text_of("prose")
-    body_subheads = {text for level, text in html.headings if level == "h2"}
+    body = html.text_of(".prose")
+    body_subheads = {text for level, text in headings(html) if level == "h2"}
 
     for line in prose:
         assert " ".join(line.split()) in body, line
@@ -157,7 +91,7 @@ def test_review_infobox_lists_the_articles_facts_in_its_order(client, tron):
     html = page(client.get(REVIEW_URL))
 
     # Release Date, October 10, 2025, Runtime, 119 minutes, Director, …, Producers, five names.
-    assert html.text_of("infobox").endswith(" ".join(expected))
+    assert html.text_of(".infobox").endswith(" ".join(expected))
     assert (
         expected[-1] == "Jared Leto, Jeffrey Silver, Sean Bailey, Steven Lisberger, Emma Ludbrook"
     )
@@ -165,7 +99,7 @@ def test_review_infobox_lists_the_articles_facts_in_its_order(client, tron):
 
 def test_review_infobox_names_link_to_their_people(client, tron):
     html = page(client.get(REVIEW_URL))
-    links = {text: href for href, text in html.links}
+    links = {text: href for href, text in links_on(html)}
 
     assert links["Joachim Rønning"] == "/people/joachim-ronning/"
     assert links["Jared Leto"] == "/people/jared-leto/"
@@ -173,7 +107,7 @@ def test_review_infobox_names_link_to_their_people(client, tron):
 
 
 def test_review_track_mentions_link_to_the_tracks_on_the_soundtrack_page(client, tron):
-    review_links = {text: href for href, text in page(client.get(REVIEW_URL)).links}
+    review_links = {text: href for href, text in links_on(page(client.get(REVIEW_URL)))}
     soundtrack = page(client.get("/soundtracks/tron-ares-soundtrack/"))
 
     for title, anchor in [
@@ -182,17 +116,17 @@ def test_review_track_mentions_link_to_the_tracks_on_the_soundtrack_page(client,
         ("Who Wants to Live Forever?", "track-1-12"),
     ]:
         assert review_links[title] == f"/soundtracks/tron-ares-soundtrack/#{anchor}"
-        assert anchor in soundtrack.ids
+        assert soundtrack.find(id=anchor) is not None
         assert soundtrack.text_of(f"#{anchor}").startswith(f"Track {anchor.rsplit('-', 1)[1]}")
         assert title in soundtrack.text_of(f"#{anchor}")
 
 
 def test_review_page_names_its_byline_date_film_and_soundtracks(client, tron):
     html = page(client.get(REVIEW_URL))
-    hrefs = {href for href, _ in html.links}
+    hrefs = {href for href, _ in links_on(html)}
 
-    assert "By Cuesheet Staff · October 14, 2025" in html.text_of("meta")
-    assert "Updated" not in html.text_of("meta")
+    assert "By Cuesheet Staff · October 14, 2025" in html.text_of(".meta")
+    assert "Updated" not in html.text_of(".meta")
     assert {
         "/authors/cuesheet-staff/",
         "/films/tron-ares/",
@@ -210,7 +144,7 @@ def test_review_shows_updated_when_the_review_says_it_was(client, db, monkeypatc
     # What counts as a material edit is the workflow's rule; the page asks Review.updated_on.
     monkeypatch.setattr(Review, "updated_on", property(lambda review: edited))
 
-    meta = page(client.get(review.get_absolute_url())).text_of("meta")
+    meta = page(client.get(review.get_absolute_url())).text_of(".meta")
 
     assert f"Updated {edited:%B} {edited.day}, {edited.year}" in meta
 
@@ -219,8 +153,8 @@ def test_soundtrack_page_lists_tracks_with_durations_vocals_notes_and_citations(
     ares = page(client.get("/soundtracks/tron-ares-soundtrack/"))
     carlos = page(client.get("/soundtracks/tron-soundtrack/"))
 
-    assert "24, 4 with vocals" in ares.text_of("facts")
-    assert "not yet verified" in ares.text_of("facts")
+    assert "24, 4 with vocals" in ares.text_of(".facts")
+    assert "not yet verified" in ares.text_of(".facts")
     # Vocal tracks say so in words, not only with a glyph.
     assert "Vocal" in ares.text_of("#track-1-3")
     assert "Vocal" not in ares.text_of("#track-1-1")
@@ -228,13 +162,13 @@ def test_soundtrack_page_lists_tracks_with_durations_vocals_notes_and_citations(
     assert "Cited in Whatever You Make of" in ares.text_of("#track-1-1")
     assert "Cited in" not in ares.text_of("#track-1-2")
     # Carlos's album: 21 timed tracks adding up to 57:47, each m:ss.
-    assert "57:47" in carlos.text_of("facts")
+    assert "57:47" in carlos.text_of(".facts")
     assert carlos.text_of("#track-1-2").endswith("Only Solutions (Journey) Vocal 3:15")
 
 
 def test_person_page_follows_a_member_through_the_group_to_its_films(client, tron):
     html = page(client.get("/people/trent-reznor/"))
-    hrefs = {href for href, _ in html.links}
+    hrefs = {href for href, _ in links_on(html)}
 
     assert "/people/nine-inch-nails/" in hrefs
     assert "/films/tron-ares/" in hrefs
@@ -243,53 +177,53 @@ def test_person_page_follows_a_member_through_the_group_to_its_films(client, tro
 
 def test_group_page_lists_its_members_and_credits(client, tron):
     html = page(client.get("/people/nine-inch-nails/"))
-    hrefs = {href for href, _ in html.links}
+    hrefs = {href for href, _ in links_on(html)}
 
     assert {"/people/trent-reznor/", "/people/atticus-ross/", "/franchises/tron/"} <= hrefs
-    assert ("h2", "Composer") in html.headings
+    assert ("h2", "Composer") in headings(html)
 
 
 def test_franchise_page_orders_films_and_their_composers(client, tron):
     html = page(client.get("/franchises/tron/"))
 
-    films = [text for level, text in html.headings if level == "h2"]
+    films = [text for level, text in headings(html) if level == "h2"]
     assert films == ["Tron 1982", "Tron: Legacy 2010", "Tron: Ares 2025"]
     assert re.search(
-        r"Wendy Carlos\W+then Daft Punk\W+then Nine Inch Nails", html.text_of("sound-line")
+        r"Wendy Carlos\W+then Daft Punk\W+then Nine Inch Nails", html.text_of(".sound-line")
     )
 
 
 def test_film_page_groups_credits_by_role_in_billing_order(client, tron):
     html = page(client.get("/films/tron-ares/"))
-    credits = html.text_of("credits")
+    credits = html.text_of(".credits")
 
     assert "Directed by Joachim Rønning" in credits
     assert (
         "Produced by Jared Leto, Jeffrey Silver, Sean Bailey, Steven Lisberger, Emma Ludbrook"
         in credits
     )
-    assert "Jared Leto Ares" in html.text_of("cast")
-    assert "Previous film Tron: Legacy (2010)" in html.text_of("franchise-nav")
-    assert "Next film" not in html.text_of("franchise-nav")
+    assert "Jared Leto Ares" in html.text_of(".cast")
+    assert "Previous film Tron: Legacy (2010)" in html.text_of(".franchise-nav")
+    assert "Next film" not in html.text_of(".franchise-nav")
 
 
 @pytest.mark.parametrize("path", TRON_PAGES.values(), ids=TRON_PAGES.keys())
 def test_page_renders_with_title_description_canonical_and_structured_data(client, tron, path):
     html = page(client.get(path))
 
-    assert html.title.endswith(" · Cuesheet")
+    assert html.text_of("title").endswith(" · Cuesheet")
     assert html.meta["description"]
     assert html.meta["og:title"]
     assert html.meta["og:description"]
-    canonical = [link["href"] for link in html.head_links if link.get("rel") == "canonical"]
+    canonical = [link["href"] for link in html.find_all("link") if link.get("rel") == "canonical"]
     assert canonical
     assert canonical[0].startswith("http://testserver/")
-    assert html.json_ld
-    assert [level for level, _ in html.headings].count("h1") == 1
+    assert json_ld(html)
+    assert [level for level, _ in headings(html)].count("h1") == 1
 
 
 def test_every_page_has_its_own_title(client, tron):
-    titles = [page(client.get(path)).title for path in TRON_PAGES.values()]
+    titles = [page(client.get(path)).text_of("title") for path in TRON_PAGES.values()]
 
     assert len(set(titles)) == len(titles)
 
@@ -306,7 +240,7 @@ def test_every_page_has_its_own_title(client, tron):
     ],
 )
 def test_structured_data_describes_the_page(client, tron, path, types):
-    data = page(client.get(path)).json_ld
+    data = json_ld(page(client.get(path)))
 
     assert {item["@type"] for item in data} == types
 
@@ -314,7 +248,7 @@ def test_structured_data_describes_the_page(client, tron, path, types):
 def test_album_structured_data_lists_every_track_as_a_recording(client, tron):
     album = next(
         item
-        for item in page(client.get("/soundtracks/tron-soundtrack/")).json_ld
+        for item in json_ld(page(client.get("/soundtracks/tron-soundtrack/")))
         if item["@type"] == "MusicAlbum"
     )
 
@@ -379,10 +313,10 @@ def test_robots_txt_points_at_the_sitemap(client, db):
 
 def test_server_error_page_renders_without_a_request():
     # Django renders 500.html with an empty context: no request, no context processors.
-    html = Page(render_to_string("500.html"))
+    html = parse_html(render_to_string("500.html"))
 
-    assert html.title == "Server error · Cuesheet"
-    assert [text for level, text in html.headings if level == "h1"] == ["Something went wrong"]
+    assert html.text_of("title") == "Server error · Cuesheet"
+    assert [text for level, text in headings(html) if level == "h1"] == ["Something went wrong"]
 
 
 def test_not_found_page_is_the_sites_own(client, db):

@@ -1,7 +1,6 @@
 """Review bodies: Markdown rendered once, sanitised, with ``track:`` links resolved to tracks."""
 
 import json
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,6 +11,7 @@ from django.core.management import call_command
 
 import reviews.models
 from editorial.tests.admin_forms import admin_url, form_data, form_errors
+from editorial.tests.html import parse_html
 from films.tests.factories import FilmFactory
 from reviews.markdown import (
     ALLOWED_ATTRIBUTES,
@@ -35,22 +35,10 @@ def album(db):
     return album
 
 
-class Elements(HTMLParser):
-    """The elements and attributes a piece of HTML makes, as a browser would parse them."""
-
-    def __init__(self, html):
-        super().__init__()
-        self.found = []
-        self.feed(html)
-        self.close()
-
-    def handle_starttag(self, tag, attrs):
-        self.found.append((tag, dict(attrs)))
-
-
 def assert_inert(html):
     """Only the allowed tags and attributes, and no link but to an allowed scheme."""
-    for tag, attrs in Elements(html).found:
+    for element in parse_html(html).find_all():
+        tag, attrs = element.tag, element.attrs
         assert tag in ALLOWED_TAGS, tag
         assert set(attrs) <= ALLOWED_ATTRIBUTES.get(tag, set()), (tag, attrs)
         href = attrs.get("href")
