@@ -1,8 +1,8 @@
 """The benchmark's floor: the least a Django page can cost here.
 
 One query (the review, by slug, as the real page looks it up) and a response of the same bytes
-as the review page, saved by ``bench/run.py``, through the same middleware. Routed only when
-``BENCH_FLOOR=1`` (config/urls.py), which only ``make bench`` sets.
+as the review page, saved by the bench, through the same middleware. Routed only by the bench's
+own URLconf (bench/urls.py, under bench.settings): the product's config/urls.py does not know it.
 """
 
 import os

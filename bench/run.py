@@ -67,6 +67,8 @@ REDIS_DB = 10
 REDIS_SCRATCH = "redis://127.0.0.1:6379/9"
 # Absolute URLs come from SITE_URL (never the Host header); production requires one.
 SITE_URL = "http://127.0.0.1:8000"
+# Older commits (STEPS) have no bench.settings, nor a floor: they run under production's.
+PRODUCTION_SETTINGS = "config.settings_production"
 DATABASES = {
     "SQLite": {
         "url": f"sqlite:///{VAR}/cuesheet.sqlite3",
@@ -170,7 +172,7 @@ def secret_key():
 def django_env(database_url, cache_url=REDIS_SCRATCH, page_cache=0, **extra):
     env = dict(os.environ)
     env.update(
-        DJANGO_SETTINGS_MODULE="config.settings_production",
+        DJANGO_SETTINGS_MODULE="bench.settings",
         SECRET_KEY=secret_key(),
         # Plain http on loopback, as `make serve` (see the Makefile).
         SECURE_SSL_REDIRECT="0",
@@ -181,7 +183,6 @@ def django_env(database_url, cache_url=REDIS_SCRATCH, page_cache=0, **extra):
         CACHE_URL=cache_url,
         SITE_URL=SITE_URL,
         PAGE_CACHE_TIMEOUT=str(page_cache),
-        BENCH_FLOOR="1",
         BENCH_FLOOR_PAGE=str(VAR / "www" / "review.html"),
         WEB_CONCURRENCY="2",
         LOG_LEVEL="WARNING",
@@ -515,7 +516,7 @@ def step_database(name, spec, step, index, tree):
         copy = VAR / f"step{index}.sqlite3"
         shutil.copy(VAR / "cuesheet.sqlite3", copy)
         url = f"sqlite:///{copy}"
-    env = django_env(url, BENCH_FLOOR="0")
+    env = django_env(url, DJANGO_SETTINGS_MODULE=PRODUCTION_SETTINGS)
     # Back to the step's schema, with this checkout's migrations (which know how to undo theirs).
     for app, leaf in leaf_migrations(tree).items():
         manage(env, "migrate", app, leaf, "--noinput")
@@ -547,7 +548,12 @@ def measure(name, spec, urls, pages, options, nginx):
                     tree = worktree(step["revision"])
                     stack.callback(remove_worktree, tree)
                     url = step_database(name, spec, step, index, tree)
-                    manage(django_env(url, BENCH_FLOOR="0"), "collectstatic", "--noinput", cwd=tree)
+                    manage(
+                        django_env(url, DJANGO_SETTINGS_MODULE=PRODUCTION_SETTINGS),
+                        "collectstatic",
+                        "--noinput",
+                        cwd=tree,
+                    )
                     steps.append((step, tree, url))
                 except subprocess.CalledProcessError as error:
                     say(f"{name} {step['label']}: skipped ({error})")
@@ -581,7 +587,12 @@ def measure(name, spec, urls, pages, options, nginx):
         slots = iter(range(1, 6))  # Redis databases 11 to 15
         for step, tree, url in steps:
             if step["cached"]:
-                env = django_env(url, cache_url(spec, next(slots)), page_cache=600, BENCH_FLOOR="0")
+                env = django_env(
+                    url,
+                    cache_url(spec, next(slots)),
+                    page_cache=600,
+                    DJANGO_SETTINGS_MODULE=PRODUCTION_SETTINGS,
+                )
                 server = stack.enter_context(
                     Server(f"{name} {step['label']} cached", env, cwd=tree)
                 )
@@ -597,7 +608,13 @@ def measure(name, spec, urls, pages, options, nginx):
         inprocess = {"now": in_process(spec, spec["url"], urls, [*pages, "floor"], pages)}
         for step, tree, url in steps:
             inprocess[step["label"]] = in_process(
-                spec, url, urls, step["uncached"], step["cached"], cwd=tree, BENCH_FLOOR="0"
+                spec,
+                url,
+                urls,
+                step["uncached"],
+                step["cached"],
+                cwd=tree,
+                DJANGO_SETTINGS_MODULE=PRODUCTION_SETTINGS,
             )
 
     results = {"steps": {}, "inprocess": inprocess}

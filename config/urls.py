@@ -5,7 +5,6 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
-from config.env import env_bool
 from editorial.visibility import view_on_site
 from films.sitemaps import FilmSitemap, FranchiseSitemap, PersonSitemap
 from logins.forms import ThrottledAdminAuthenticationForm
@@ -59,7 +58,3 @@ if settings.SERVE_MEDIA:
             {"document_root": settings.MEDIA_ROOT},
         )
     )
-
-if env_bool("BENCH_FLOOR", False):
-    # `make bench` only: the one-query view that pages are measured against (bench/floor.py).
-    urlpatterns.insert(0, path("bench/floor/", include("bench.floor")))
