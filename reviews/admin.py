@@ -1,5 +1,8 @@
+import json
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -26,6 +29,8 @@ from reviews.workflow import (
     check_save,
     describe_problems,
     publication_problems,
+    publish_time,
+    transition_comment,
 )
 
 
@@ -57,9 +62,14 @@ class ReviewAdminForm(OptimisticLockForm):
     def clean(self):
         cleaned_data = super().clean()
         publishing = cleaned_data.get("status") == Review.Status.PUBLISHED
-        if publishing and "publish_at" in self.fields and not cleaned_data.get("publish_at"):
-            # No time given: publish now.
-            cleaned_data["publish_at"] = timezone.now()
+        was_published = self.instance.pk is not None and (
+            self.initial.get("status") == Review.Status.PUBLISHED
+        )
+        if publishing and not was_published and "publish_at" in self.fields:
+            # Published by this save: the same rule as the changelist action (workflow).
+            cleaned_data["publish_at"] = publish_time(
+                cleaned_data.get("publish_at"), self.instance.first_published_at, timezone.now()
+            )
         return cleaned_data
 
     def _post_clean(self):
@@ -167,7 +177,8 @@ class ReviewAdmin(InputSafeAdminMixin, EditorialAdmin):
                     "Writers edit the reviews they created (see “Record”) while they are drafts "
                     "or in review, and submit them for review. Editors publish: leave the "
                     "publish time empty to publish now; a time in the future schedules the "
-                    "review, which then goes live by itself."
+                    "review, which then goes live by itself. A review that has never been live "
+                    "is not backdated: a time already past becomes now."
                 ),
             },
         ),
@@ -226,6 +237,17 @@ class ReviewAdmin(InputSafeAdminMixin, EditorialAdmin):
         if change:
             services.note_material_change(obj, form.changed_data)
         super().save_model(request, obj, form, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        """A change of status says so first, in the words the actions use ("Published.")."""
+        message = super().construct_change_message(request, form, formsets, add)
+        # A new review starts as a draft.
+        before = Review.Status.DRAFT if add else form.initial.get("status")
+        comment = transition_comment(before, form.instance, timezone.now())
+        if not comment:
+            return message
+        details = LogEntry(change_message=json.dumps(message)).get_change_message()
+        return f"{comment} {details}".strip()
 
     def revert_object(self, request, obj, version):
         return services.revert_review(obj, version, user=request.user)

@@ -18,6 +18,8 @@ from reviews.workflow import (
     can_publish,
     describe_problems,
     publication_problems,
+    publish_time,
+    transition_comment,
 )
 
 #: What a revert leaves alone: whether and when the review is live, and its address.
@@ -45,8 +47,9 @@ def submit_for_review(review, *, user):
         raise PermissionDenied("You may not change this review.")
     if review.status != Review.Status.DRAFT:
         raise ValidationError("Only a draft can be submitted for review.")
+    before = review.status
     review.status = Review.Status.IN_REVIEW
-    _save(review, user, "Submitted for review.")
+    _save(review, user, transition_comment(before, review, timezone.now()))
 
 
 def publish(review, *, user):
@@ -58,13 +61,10 @@ def publish(review, *, user):
         raise ValidationError(describe_problems(problems))
     if review.status == Review.Status.PUBLISHED:
         return False
+    before, now = review.status, timezone.now()
     review.status = Review.Status.PUBLISHED
-    if review.publish_at is None or (
-        review.first_published_at is None and review.publish_at < timezone.now()
-    ):
-        review.publish_at = timezone.now()
-    scheduled = review.publish_at > timezone.now()
-    _save(review, user, "Scheduled." if scheduled else "Published.")
+    review.publish_at = publish_time(review.publish_at, review.first_published_at, now)
+    _save(review, user, transition_comment(before, review, now))
     return True
 
 
@@ -73,8 +73,9 @@ def withdraw(review, *, user):
         raise PermissionDenied("Only editors withdraw reviews.")
     if review.status == Review.Status.WITHDRAWN:
         return False
+    before = review.status
     review.status = Review.Status.WITHDRAWN
-    _save(review, user, "Withdrawn.")
+    _save(review, user, transition_comment(before, review, timezone.now()))
     return True
 
 

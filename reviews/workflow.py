@@ -96,6 +96,39 @@ def check_save(user, review, *, before=None):
         raise PermissionDenied("Only editors set a review's publish time.")
 
 
+def publish_time(publish_at, first_published_at, now):
+    """When a review goes live if it is published at ``now``: the one rule every path follows.
+
+    - No time: now.
+    - A time already past on a review that has never been live: now. A draft that once had a
+      time (scheduled, then taken back) is not backdated below reviews published since.
+    - A time still to come: kept; the review is scheduled and goes live by itself.
+    - A review that has been live (withdrawn, then published again) keeps its time, and so its
+      place in the archive and the feeds.
+
+    The changelist action, the change form and ``reviews.services.publish`` all ask this.
+    """
+    if publish_at is None:
+        return now
+    never_live = first_published_at is None or first_published_at > now
+    if never_live and publish_at < now:
+        return now
+    return publish_at
+
+
+def transition_comment(before_status, review, now):
+    """The revision comment for a change of status, as every path writes it; None when none."""
+    if review.status == before_status:
+        return None
+    if review.status == Review.Status.PUBLISHED:
+        return "Scheduled." if review.publish_at > now else "Published."
+    return {
+        Review.Status.WITHDRAWN: "Withdrawn.",
+        Review.Status.IN_REVIEW: "Submitted for review.",
+        Review.Status.DRAFT: "Taken back to draft.",
+    }[review.status]
+
+
 def publication_problems(review):
     """Everything a review still needs before it can be published, in plain words.
 
