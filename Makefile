@@ -150,8 +150,10 @@ serve: install
 # Not a test: generates 10,000 reviews (kept in var/ between runs), boots `make serve`'s stack on
 # SQLite and on PostgreSQL with Redis, drives every page type with wrk, and writes
 # docs/benchmarks.md. About 15 minutes; needs wrk and nginx (bench/run.py installs them).
+# BASE=<rev> HEAD=<rev>: the commits compared (default: the working tree against its branch's
+# merge-base with the upstream, or HEAD~1; BASE=none for none); see docs/benchmarks.md.
 bench: install
-	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/run.py $(if $(BASE),--base $(BASE)) $(if $(HEAD),--head $(HEAD)) $(BENCH_ARGS)
 
 # A deliberate upgrade, in its own commit whose tests run: `make upgrade` (or PACKAGE=name),
 # then `make test`, then commit uv.lock.
