@@ -272,3 +272,33 @@ def test_admin_changelists_cost_the_same_queries_at_two_sizes(editor_client):
 
     assert "reviews.Review" in tiny
     assert small == tiny
+
+
+@pytest.mark.django_db(databases=[])
+def test_word_lists_are_data_files_whose_templates_name_only_known_fields():
+    """Every list in demo/generate/data/ is loaded (none empty, no blank entries), and every
+    template's fields are ones the prose fills: a typo there would fail only when drawn."""
+    import string
+
+    from demo.generate import words
+
+    loaded = {path.stem for path in words.DATA.glob("*.txt")}
+    assert len(loaded) == 23
+    for path in words.DATA.glob("*.txt"):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        assert lines, path.name
+        assert all(line and line.strip() == line for line in lines), path.name
+        assert len(words._load(path.stem)) == len(lines)
+    prose = {"adj", "adj2", "noun", "instrument", "verb", "scene"}
+    fields = {
+        "SENTENCE_TEMPLATES": prose,
+        "SUBHEADS": prose,
+        "HEADLINES": prose | {"film", "composer"},
+        "DEKS": prose | {"film", "composer"},
+        "NOTE_TEXTS": {"scene"},
+    }
+    for name, allowed in fields.items():
+        for template in getattr(words, name):
+            used = {field for _, field, _, _ in string.Formatter().parse(template) if field}
+            assert used <= allowed, (name, template)
+    assert "Labyrinth" in words.TITLE_NOUNS  # the bench searches for it (q=labyrinth)
