@@ -20,6 +20,10 @@ SYNC := sync --locked $(foreach extra,dev $(EXTRAS),--extra $(extra))
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in this process.
+# loadgroup keeps tests that share one outside resource (a Redis database) on one worker.
+PYTEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 # Interpreters tried, in order, for a new .venv; the first that is Python 3.12 or newer wins.
 # PYTHON=/path/to/python overrides. pyenv's shims only answer inside this repo (.python-version).
@@ -110,11 +114,11 @@ check: install
 pytest: install
 	@status=0; \
 	echo "pytest on SQLite"; \
-	DATABASE_URL=sqlite:///db.sqlite3 $(BIN)/pytest $(PYTEST_ARGS) || status=1; \
+	DATABASE_URL=sqlite:///db.sqlite3 $(PYTEST) $(PYTEST_ARGS) || status=1; \
 	case "$${DATABASE_URL:-}" in \
 		postgres://*|postgresql://*|pgsql://*) \
 			echo "pytest on PostgreSQL at $${DATABASE_URL#*@}"; \
-			$(BIN)/pytest $(PYTEST_ARGS) || status=1 ;; \
+			$(PYTEST) $(PYTEST_ARGS) || status=1 ;; \
 		*) echo "DATABASE_URL does not name PostgreSQL: no PostgreSQL run." ;; \
 	esac; \
 	exit $$status

@@ -37,7 +37,8 @@ HEADLINE = b"Nine Inch Nails"
 START_TIMEOUT = 60
 REQUEST_TIMEOUT = 10
 
-pytestmark = pytest.mark.timeout(240)
+# One Redis database (5) for the module: under xdist its tests share one worker (loadgroup).
+pytestmark = [pytest.mark.timeout(240), pytest.mark.xdist_group("redis-db-5")]
 
 
 def free_port():

@@ -1,6 +1,7 @@
 """The public page cache: hits for anonymous readers, fresh after every kind of change."""
 
 import datetime
+import random
 import secrets
 
 import pytest
@@ -145,9 +146,11 @@ def page_entries():
 
 
 TRACKING = ["utm_source", "utm_medium", "utm_campaign", "fbclid", "gclid", "msclkid", "ref"]
-# Query strings a page does not read: tracking, typos, junk and hostile encodings.
+# Query strings a page does not read: tracking, typos, junk and hostile encodings. The values are
+# random but seeded: every xdist worker must collect the same test ids.
+_VALUES = random.Random(2026)
 UNREAD_QUERIES = [
-    *(f"{name}={secrets.token_hex(8)}" for name in TRACKING),
+    *(f"{name}={_VALUES.randbytes(8).hex()}" for name in TRACKING),
     "mc_cid=abc&mc_eid=def",
     "utm_source=a&utm_source=b&utm_source=c",
     "",
