@@ -51,6 +51,9 @@ def plan(base=None, head=None, steps=()):
         revision, _, label = step.partition("=")
         sha = resolve(revision)
         compared.append((sha, label or short(sha)))
+    shas = [sha for sha, _ in compared] + ([resolve(head)] if head else [])
+    if len(set(shas)) < len(shas):
+        raise SystemExit("bench: the base, the steps and the head must be different commits")
     return [{"label": label, "revision": sha} for sha, label in compared]
 
 
