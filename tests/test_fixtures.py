@@ -121,8 +121,8 @@ def parse_track_ref(ref):
 
 
 @pytest.fixture
-def tron(db):
-    load_tron()
+def tron(tron_for_module, db):
+    """Loaded once for the module's last section, whose tests only read it (tests/conftest.py)."""
 
 
 # Loading
