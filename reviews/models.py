@@ -1,13 +1,9 @@
 import uuid
-from functools import reduce
-from operator import or_
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save, pre_delete
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,7 +17,8 @@ from images.fields import (
     image_dimension_field,
     require_alt_text,
 )
-from reviews.markdown import MAX_LENGTH, TRACK_SYNTAX_HELP, TrackReference, render_markdown
+from reviews.citations import find_tracks
+from reviews.markdown import MAX_LENGTH, TRACK_SYNTAX_HELP, render_markdown
 from soundtracks.models import Soundtrack, Track
 
 
@@ -280,6 +277,10 @@ class Review(LockVersionModel):
         super().save(*args, **kwargs)
         if body_changes:
             self.cited_tracks.set(cited)
+        if self.status == self.Status.WITHDRAWN:
+            # However a review is withdrawn (an action, the form, a service, a script), the
+            # links that shared it before publication stop working.
+            self.share_links.revoke(user=self.updated_by_id)
 
     def get_absolute_url(self):
         return reverse("reviews:review_detail", args=[self.slug])
@@ -321,15 +322,17 @@ class Review(LockVersionModel):
         self.body_html = rendered.html
         return rendered.tracks
 
-    def rendering(self):
+    def rendering(self, find=find_tracks):
         """The body rendered (``reviews.markdown.Rendered``): the one place a review renders it.
 
         Kept for the body as it is, so that ``clean()`` (which needs the unknown track
-        references) and the ``save()`` after it render the body once between them.
+        references) and the ``save()`` after it render the body once between them. ``find``
+        resolves track references (``reviews.citations``): from the database unless a bulk
+        path gives tracks it holds in memory.
         """
         kept = getattr(self, "_rendered", None)
         if kept is None or kept[0] != self.body:
-            kept = self._rendered = (self.body, render_markdown(self.body, _find_tracks))
+            kept = self._rendered = (self.body, render_markdown(self.body, find))
         return kept[1]
 
     @property
@@ -372,65 +375,6 @@ class Review(LockVersionModel):
         """
         # The workflow records material edits (reviews.services); see updated_display_at.
         return self.updated_display_at
-
-
-def _find_tracks(references):
-    """The tracks that ``track:`` references name, looked up by natural key in one query."""
-    condition = reduce(
-        or_,
-        (Q(soundtrack__slug=ref.album, disc=ref.disc, position=ref.position) for ref in references),
-    )
-    tracks = Track.objects.filter(condition).select_related("soundtrack")
-    return {
-        TrackReference(track.soundtrack.slug, track.disc, track.position): track for track in tracks
-    }
-
-
-def refresh_rendering(review):
-    """Re-derive a review's HTML and citations without counting it as an edit."""
-    review._rendered = None  # The tracks changed: nothing rendered before still holds.
-    cited = review.render_body()
-    Review.objects.filter(pk=review.pk).update(body_html=review.body_html)
-    review.cited_tracks.set(cited)
-
-
-@receiver(post_save, sender=Review, dispatch_uid="reviews.render_loaded_review")
-def render_loaded_review(sender, instance, raw, **kwargs):
-    """``loaddata`` saves raw, past ``save()``: derive the HTML and citations of what it loaded."""
-    if raw:
-        refresh_rendering(instance)
-
-
-# A body links to a track by its album's slug, disc and position. When an album or a cited track
-# changes or goes, the stored HTML of the reviews citing it is rendered again, so that a link
-# never points at a moved anchor or a deleted track: it follows the track or becomes plain text.
-
-
-@receiver(post_save, sender=Track, dispatch_uid="reviews.rerender_for_track")
-def rerender_for_track(sender, instance, raw, **kwargs):
-    if not raw:
-        for review in Review.objects.filter(cited_tracks=instance):
-            refresh_rendering(review)
-
-
-@receiver(post_save, sender=Soundtrack, dispatch_uid="reviews.rerender_for_soundtrack")
-def rerender_for_soundtrack(sender, instance, raw, **kwargs):
-    if not raw:
-        for review in Review.objects.filter(cited_tracks__soundtrack=instance).distinct():
-            refresh_rendering(review)
-
-
-@receiver(pre_delete, sender=Track, dispatch_uid="reviews.remember_citing_reviews")
-def remember_citing_reviews(sender, instance, **kwargs):
-    instance._citing_review_ids = list(
-        Review.objects.filter(cited_tracks=instance).values_list("pk", flat=True)
-    )
-
-
-@receiver(post_delete, sender=Track, dispatch_uid="reviews.rerender_for_deleted_track")
-def rerender_for_deleted_track(sender, instance, **kwargs):
-    for review in Review.objects.filter(pk__in=getattr(instance, "_citing_review_ids", [])):
-        refresh_rendering(review)
 
 
 class ShareLinkQuerySet(models.QuerySet):
@@ -477,13 +421,6 @@ class ShareLink(models.Model):
     def is_working(self):
         """``working()`` for one link in hand."""
         return self.revoked_at is None and self.expires_at > timezone.now()
-
-
-@receiver(post_save, sender=Review, dispatch_uid="reviews.withdrawing_revokes_share_links")
-def withdrawing_revokes_share_links(sender, instance, raw, **kwargs):
-    """However a review is withdrawn (an action, the form, a service, a script), its links end."""
-    if not raw and instance.status == Review.Status.WITHDRAWN:
-        instance.share_links.revoke(user=instance.updated_by_id)
 
 
 # What published reviews rely on is not deleted (editorial.models.guard_deletion): an album they

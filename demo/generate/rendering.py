@@ -1,45 +1,28 @@
-"""Rendering review bodies to ``body_html`` (and their cited tracks), in worker processes when
-there are many."""
+"""Rendering review bodies to ``body_html`` (and their cited tracks) with the code a review's
+save uses, in worker processes when there are many."""
 
 import multiprocessing
 
-from reviews.markdown import TrackReference, render_markdown
+from reviews.citations import TrackIndex, reference_of
+from reviews.models import Review
 
 # Below this many reviews, forking a pool costs more than it saves.
 POOL_THRESHOLD = 400
 
-_track_urls = {}
-
-
-class _Link:
-    """What ``render_markdown`` needs of a track: its URL (it lives in the worker, not the DB)."""
-
-    __slots__ = ("reference", "url")
-
-    def __init__(self, reference, url):
-        self.reference, self.url = reference, url
-
-    def get_absolute_url(self):
-        return self.url
-
-
-def _find_tracks(references):
-    return {ref: _Link(ref, _track_urls[ref]) for ref in references if ref in _track_urls}
+#: The tracks bodies may cite, set before the pool forks: workers inherit it and never query.
+_index = TrackIndex([])
 
 
 def _render(body):
-    rendered = render_markdown(body, _find_tracks)
-    return rendered.html, [link.reference for link in rendered.tracks]
+    # The code every review save runs (Review.rendering), with the tracks in memory.
+    rendered = Review(body=body).rendering(find=_index)
+    return rendered.html, [reference_of(track) for track in rendered.tracks]
 
 
 def render_bodies(publication, jobs, progress):
     """Fill ``body_html`` and the cited tracks of every planned review."""
-    tracks = {
-        TrackReference(track.soundtrack.slug, track.disc, track.position): track
-        for track in publication.tracks
-    }
-    _track_urls.clear()
-    _track_urls.update((ref, track.get_absolute_url()) for ref, track in tracks.items())
+    global _index
+    _index = tracks = TrackIndex(publication.tracks)
     reviews = publication.reviews
     progress.start("rendering bodies", len(reviews))
     bodies = (review.body for review in reviews)
@@ -51,7 +34,7 @@ def render_bodies(publication, jobs, progress):
         results = list(_advancing(map(_render, bodies), progress))
     for review, (html, references) in zip(reviews, results, strict=True):
         review.body_html = html
-        review.cited = [tracks[ref] for ref in references]
+        review.cited = [tracks.tracks[ref] for ref in references]
     progress.finish()
 
 
