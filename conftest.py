@@ -8,6 +8,8 @@ from django.test import override_settings
 
 from demo.management.commands.draw_demo_images import DEMO_IMAGES
 from editorial.tests.factories import UserFactory
+from images.models import Image
+from images.tests.factories import restore_images
 
 
 @pytest.fixture
@@ -27,7 +29,8 @@ def demo_images(django_db_setup, django_db_blocker, tmp_path_factory):
 
     Drawing, cleaning and making renditions of the thirteen takes seconds, so they are made
     once, in a transaction that is rolled back, into a media folder of the session's own;
-    ``rows`` maps (model, slug) to the image columns that ``tron_with_images`` writes back.
+    ``rows`` maps (model, slug) to the image field and the ``images.Image`` columns that
+    ``tron_with_images`` writes back.
     """
     media_root = tmp_path_factory.mktemp("demo-media")
     rows = {}
@@ -40,15 +43,13 @@ def demo_images(django_db_setup, django_db_blocker, tmp_path_factory):
         call_command("draw_demo_images", "--attach", stdout=io.StringIO())
         for demo in DEMO_IMAGES:
             model = apps.get_model(demo.model)
-            field = model._meta.get_field(demo.field)
-            names = [
-                field.attname,
-                field.width_field,
-                field.height_field,
-                f"{demo.field}_alt",
-                f"{demo.field}_decorative",
-            ]
-            rows[model, demo.slug] = model.objects.values(*names).get(slug=demo.slug)
+            image = getattr(model.objects.get(slug=demo.slug), demo.field)
+            columns = {
+                field.attname: getattr(image, field.attname)
+                for field in Image._meta.concrete_fields
+                if not field.primary_key
+            }
+            rows[model, demo.slug] = (demo.field, columns)
         transaction.set_rollback(True)
     return media_root, rows
 
@@ -59,5 +60,4 @@ def tron_with_images(db, settings, demo_images):
     media_root, rows = demo_images
     settings.MEDIA_ROOT = media_root
     call_command("loaddata", "tron", verbosity=0)
-    for (model, slug), values in rows.items():
-        model.objects.filter(slug=slug).update(**values)
+    restore_images(rows)

@@ -77,11 +77,12 @@ class PersonAdmin(
     list_filter = ("is_group", RoleListFilter)
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
-    autocomplete_fields = ("members",)
+    list_select_related = ("photo",)
+    autocomplete_fields = ("members", "photo")
     readonly_fields = ("member_of", "photo_preview")
     fieldsets = (
         (None, {"fields": ("name", "slug", "is_group", "members", "member_of", "bio")}),
-        ("Photo", {"fields": ("photo_preview", "photo", "photo_alt", "photo_decorative")}),
+        ("Photo", {"fields": ("photo_preview", "photo")}),
     )
 
     class Media:
@@ -140,10 +141,10 @@ class FilmAdmin(InputSafeAdminMixin, LockedAdminMixin, EditorialAdmin):
         "directed_by",
     )
     list_filter = ("franchise", year_filter("release_date", "release year"), "certificate")
-    list_select_related = ("franchise",)
+    list_select_related = ("franchise", "poster")
     search_fields = ("title", "imdb_id")
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("franchise",)
+    autocomplete_fields = ("franchise", "poster")
     readonly_fields = ("infobox", "poster_preview")
     date_hierarchy = "release_date"
     inlines = (CreditInline,)
@@ -152,7 +153,7 @@ class FilmAdmin(InputSafeAdminMixin, LockedAdminMixin, EditorialAdmin):
         (None, {"fields": ("title", "slug", "release_date", "runtime", "certificate")}),
         ("Franchise", {"fields": ("franchise", "franchise_order")}),
         ("Text", {"fields": ("tagline", "synopsis")}),
-        ("Poster", {"fields": ("poster_preview", "poster", "poster_alt", "poster_decorative")}),
+        ("Poster", {"fields": ("poster_preview", "poster")}),
         ("Elsewhere", {"fields": ("imdb_id", "tmdb_id"), "classes": ("collapse",)}),
     )
 

@@ -4,13 +4,7 @@ from django.urls import reverse
 
 from editorial.models import LockVersionModel, Reliance, changed_by_field, guard_deletion, uid_field
 from editorial.revisions import versioned
-from images.fields import (
-    CleanImageField,
-    alt_text_field,
-    decorative_field,
-    image_dimension_field,
-    require_alt_text,
-)
+from images.fields import ImageForeignKey
 
 
 class SlugNaturalKeyManager(models.Manager):
@@ -62,18 +56,10 @@ class Person(LockVersionModel):
         help_text="For a group: the people in it.",
     )
     bio = models.TextField(blank=True, help_text="A short biography in plain text.")
-    photo = CleanImageField(
-        upload_to="people/",
-        width_field="photo_width",
-        height_field="photo_height",
-        blank=True,
-        help_text="A portrait (4:5 suits the page) or a group's picture: JPEG, PNG or WebP, "
-        "ideally 1280 pixels wide or more.",
+    photo = ImageForeignKey(
+        related_name="photo_of",
+        help_text="A portrait (4:5 suits the page) or a group's picture, from the image library.",
     )
-    photo_width = image_dimension_field()
-    photo_height = image_dimension_field()
-    photo_alt = alt_text_field("photo alt text")
-    photo_decorative = decorative_field("photo is decorative")
     uid = uid_field()
 
     objects = SlugNaturalKeyManager()
@@ -93,14 +79,10 @@ class Person(LockVersionModel):
     def natural_key(self):
         return (self.slug,)
 
-    def clean(self):
-        super().clean()
-        require_alt_text(self, "photo")
-
 
 class FilmQuerySet(models.QuerySet):
     def with_credits(self):
-        return self.select_related("franchise").prefetch_related(
+        return self.select_related("franchise", "poster").prefetch_related(
             models.Prefetch("credits", queryset=Credit.objects.select_related("person"))
         )
 
@@ -128,17 +110,9 @@ class Film(LockVersionModel):
     certificate = models.CharField(max_length=20, blank=True, help_text="For example PG or PG-13.")
     tagline = models.CharField(max_length=300, blank=True)
     synopsis = models.TextField(blank=True)
-    poster = CleanImageField(
-        upload_to="posters/",
-        width_field="poster_width",
-        height_field="poster_height",
-        blank=True,
-        help_text="The poster, upright (2:3): JPEG, PNG or WebP, ideally 1280 pixels wide or more.",
+    poster = ImageForeignKey(
+        related_name="poster_of", help_text="The poster, upright (2:3), from the image library."
     )
-    poster_width = image_dimension_field()
-    poster_height = image_dimension_field()
-    poster_alt = alt_text_field("poster alt text")
-    poster_decorative = decorative_field("poster is decorative")
     franchise = models.ForeignKey(
         Franchise, on_delete=models.PROTECT, null=True, blank=True, related_name="films"
     )
@@ -181,10 +155,6 @@ class Film(LockVersionModel):
 
     def natural_key(self):
         return (self.slug,)
-
-    def clean(self):
-        super().clean()
-        require_alt_text(self, "poster")
 
     def credits_for(self, role):
         """Credits in one role, in billing order; uses prefetched credits when present."""

@@ -51,7 +51,7 @@ class FilmListView(PageMixin, ListView):
 
 class FilmDetailView(PageMixin, DetailView):
     def get_queryset(self):
-        return Film.objects.with_credits().prefetch_related("soundtracks")
+        return Film.objects.with_credits().prefetch_related("soundtracks__cover")
 
     def get_context_data(self, **kwargs):
         film = self.object
@@ -104,11 +104,12 @@ class PersonDetailView(PageMixin, DetailView):
         )
         # A member's page follows each group to its films and albums.
         groups = Person.objects.prefetch_related(
-            Prefetch("credits", queryset=credits), "albums__film"
+            Prefetch("credits", queryset=credits), "albums__film", "albums__cover"
         )
-        return Person.objects.prefetch_related(
+        return Person.objects.select_related("photo").prefetch_related(
             Prefetch("credits", queryset=credits),
             "albums__film",
+            "albums__cover",
             "members",
             Prefetch("groups", queryset=groups),
         )
@@ -140,9 +141,13 @@ class PersonDetailView(PageMixin, DetailView):
 class FranchiseDetailView(PageMixin, DetailView):
     def get_queryset(self):
         composers = Credit.objects.filter(role=Credit.Role.COMPOSER).select_related("person")
-        films = Film.objects.in_franchise_order().prefetch_related(
-            Prefetch("credits", queryset=composers, to_attr="composer_credits"),
-            "soundtracks__artists",
+        films = (
+            Film.objects.in_franchise_order()
+            .select_related("poster")
+            .prefetch_related(
+                Prefetch("credits", queryset=composers, to_attr="composer_credits"),
+                "soundtracks__artists",
+            )
         )
         return Franchise.objects.prefetch_related(Prefetch("films", queryset=films))
 

@@ -330,3 +330,33 @@ def attach_image(instance, field_name, content, *, name, alt=None, replace=False
         delete_renditions(field.storage, name, width, height)
         field.storage.delete(name)
     return True
+
+
+class ImageForeignKey(models.ForeignKey):
+    """A content row's picture: one ``images.Image``, which cannot be deleted while in use.
+
+    Migrations see a plain ``ForeignKey``. ``loaddata`` over a row it found by natural key keeps
+    the image the row has: fixtures carry no images (the demo's drawings are attached after).
+    """
+
+    def __init__(self, verbose_name=None, **kwargs):
+        kwargs.setdefault("to", "images.Image")
+        kwargs.setdefault("on_delete", models.PROTECT)
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("blank", True)
+        super().__init__(verbose_name=verbose_name, **kwargs)
+
+    def deconstruct(self):
+        name, _, args, kwargs = super().deconstruct()
+        return name, "django.db.models.ForeignKey", args, kwargs
+
+    def contribute_to_class(self, cls, name, **kwargs):
+        super().contribute_to_class(cls, name, **kwargs)
+        if not cls._meta.abstract:
+            pre_save.connect(self._keep_stored_image_on_load, sender=cls, weak=False)
+
+    def _keep_stored_image_on_load(self, sender, instance, raw, **kwargs):
+        if not raw or instance.pk is None or getattr(instance, self.attname) is not None:
+            return
+        stored = sender._base_manager.filter(pk=instance.pk).values_list(self.attname, flat=True)
+        setattr(instance, self.attname, stored.first())

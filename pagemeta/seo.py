@@ -15,8 +15,6 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 
-from images.fields import alt_text_for
-
 SCHEMA = "https://schema.org"
 DESCRIPTION_LENGTH = 160
 
@@ -56,7 +54,7 @@ def _clean(data):
 
 
 def preview_image(request, image):
-    """What a link preview (Open Graph) shows of an image field's file, or None without one.
+    """What a link preview (Open Graph) shows of an ``images.Image``, or None without one.
 
     The widest WebP rendition: the size link previews ask for (about 1200 pixels wide), never
     the original, which may be a 40-megapixel upload. Its URL is absolute, as Open Graph wants.
@@ -68,7 +66,7 @@ def preview_image(request, image):
         "url": _absolute(request, rendition.url),
         "width": rendition.width,
         "height": rendition.height,
-        "alt": alt_text_for(image.instance, image.field.name),
+        "alt": image.alt,
         "wide": rendition.width > rendition.height,
     }
 

@@ -145,11 +145,11 @@ class ReviewAdmin(InputSafeAdminMixin, EditorialAdmin):
         "film__franchise",
         "tags",
     )
-    list_select_related = ("film", "created_by")
+    list_select_related = ("film", "created_by", "hero_image")
     search_fields = ("headline", "dek", "body", "film__title")
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ("headline",)}
-    autocomplete_fields = ("authors", "film", "other_films", "soundtracks", "tags")
+    autocomplete_fields = ("authors", "film", "other_films", "soundtracks", "tags", "hero_image")
     readonly_fields = ("first_published_at", "last_material_change_at", "hero_image_preview")
     actions = ("publish_selected", "withdraw_selected", "submit_selected")
     revert_keeps = services.REVERT_KEEPS
@@ -158,14 +158,10 @@ class ReviewAdmin(InputSafeAdminMixin, EditorialAdmin):
         (
             "Hero image",
             {
-                "fields": (
-                    "hero_image_preview",
-                    "hero_image",
-                    "hero_image_alt",
-                    "hero_image_decorative",
-                ),
+                "fields": ("hero_image_preview", "hero_image"),
                 "description": "Optional. Shown across the top of the article and in link "
-                "previews; a review with one needs its alt text before it is published.",
+                "previews. Choose any image in the library (a film's poster too); its alt text "
+                "and credit are the image's own.",
             },
         ),
         ("What it covers", {"fields": ("film", "other_films", "soundtracks", "rating", "tags")}),

@@ -10,13 +10,7 @@ from django.utils import timezone
 from editorial.models import LockVersionModel, Reliance, changed_by_field, guard_deletion
 from editorial.revisions import versioned
 from films.models import Film, SlugNaturalKeyManager
-from images.fields import (
-    CleanImageField,
-    alt_text_field,
-    decorative_field,
-    image_dimension_field,
-    require_alt_text,
-)
+from images.fields import ImageForeignKey
 from reviews.citations import find_tracks
 from reviews.markdown import MAX_LENGTH, TRACK_SYNTAX_HELP, render_markdown
 from soundtracks.models import Soundtrack, Track
@@ -98,7 +92,11 @@ class ReviewQuerySet(models.QuerySet):
 
     def for_listing(self):
         # Cards show no body: leave the Markdown and its HTML (some 14 kB a review) unread.
-        return self.select_related("film").prefetch_related("authors").defer("body", "body_html")
+        return (
+            self.select_related("film__poster", "hero_image")
+            .prefetch_related("authors")
+            .defer("body", "body_html")
+        )
 
     def related_to(self, review):
         """Other reviews sharing a tag, a film or a franchise with ``review``.
@@ -146,19 +144,12 @@ class Review(LockVersionModel):
     )
     # Derived from the body on every save (and on loaddata), so pages never render Markdown.
     body_html = models.TextField(editable=False, blank=True)
-    hero_image = CleanImageField(
+    hero_image = ImageForeignKey(
         "hero image",
-        upload_to="heroes/",
-        width_field="hero_image_width",
-        height_field="hero_image_height",
-        blank=True,
-        help_text="Shown across the top of the article and in link previews; wide (16:9): "
-        "JPEG, PNG or WebP, ideally 1280 pixels wide or more.",
+        related_name="hero_of",
+        help_text="Shown across the top of the article and in link previews; wide (16:9). "
+        "Any image in the library will do, a film's poster included.",
     )
-    hero_image_width = image_dimension_field()
-    hero_image_height = image_dimension_field()
-    hero_image_alt = alt_text_field("hero image alt text")
-    hero_image_decorative = decorative_field("hero image is decorative")
     cited_tracks = models.ManyToManyField(
         Track,
         related_name="citing_reviews",
@@ -309,10 +300,6 @@ class Review(LockVersionModel):
                 f"{TRACK_SYNTAX_HELP}"
                 for reference in unknown
             ]
-        try:
-            require_alt_text(self, "hero_image")
-        except ValidationError as error:
-            errors.update(error.error_dict)
         if errors:
             raise ValidationError(errors)
 

@@ -27,7 +27,7 @@ class HomeView(PageMixin, TemplateView):
         # The newest album the lead review covers.
         focus = (
             Soundtrack.objects.filter(reviews=lead)
-            .select_related("film")
+            .select_related("film", "cover")
             .with_running_time()
             .order_by("-release_date")
             .first()
@@ -71,12 +71,12 @@ class ReviewDetailView(PreviewMixin, PageMixin, DetailView):
     def get_queryset(self):
         return (
             Review.objects.published()
-            .select_related("film__franchise")
+            .select_related("film__franchise", "film__poster", "hero_image")
             .prefetch_related(
                 "authors",
                 "tags",
                 "other_films",
-                "soundtracks",
+                Prefetch("soundtracks", queryset=Soundtrack.objects.select_related("cover")),
                 Prefetch("film__credits", queryset=Credit.objects.select_related("person")),
             )
         )

@@ -145,8 +145,7 @@ def publication_problems(review):
     if review.film_id is None:
         problems.append("a primary film")
     hero = getattr(review, "hero_image", None)
-    alt = getattr(review, "hero_image_alt", None) or ""
-    if hero and not getattr(review, "hero_image_decorative", False) and not alt.strip():
+    if hero and not hero.decorative and not hero.alt_text.strip():
         problems.append("alt text for the hero image")
     return problems
 

@@ -39,16 +39,16 @@ class SoundtrackAdmin(InputSafeAdminMixin, LockedAdminMixin, EditorialAdmin):
         "running_time",
     )
     list_filter = ("kind", "film__franchise", year_filter("release_date", "release year"))
-    list_select_related = ("film",)
+    list_select_related = ("film", "cover")
     search_fields = ("title", "artist_credit", "film__title")
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("film", "artists")
+    autocomplete_fields = ("film", "artists", "cover")
     readonly_fields = ("cover_preview",)
     inlines = (TrackInline,)
     fieldsets = (
         (None, {"fields": ("title", "slug", "film", "kind")}),
         ("Release", {"fields": ("artist_credit", "artists", "label", "release_date")}),
-        ("Cover", {"fields": ("cover_preview", "cover", "cover_alt", "cover_decorative")}),
+        ("Cover", {"fields": ("cover_preview", "cover")}),
         ("Text", {"fields": ("description",)}),
     )
 

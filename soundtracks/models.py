@@ -8,19 +8,13 @@ from django.urls import reverse
 from editorial.models import LockVersionModel, Reliance, changed_by_field, guard_deletion, uid_field
 from editorial.revisions import versioned
 from films.models import Film, Person, SlugNaturalKeyManager
-from images.fields import (
-    CleanImageField,
-    alt_text_field,
-    decorative_field,
-    image_dimension_field,
-    require_alt_text,
-)
+from images.fields import ImageForeignKey
 from soundtracks.durations import DurationSecondsField, format_duration
 
 
 class SoundtrackQuerySet(models.QuerySet):
     def with_tracklist(self):
-        return self.select_related("film").prefetch_related(
+        return self.select_related("film", "cover").prefetch_related(
             "artists",
             models.Prefetch("tracks", queryset=Track.objects.prefetch_related("notes")),
         )
@@ -66,18 +60,10 @@ class Soundtrack(LockVersionModel):
     release_date = models.DateField(null=True, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SCORE)
     description = models.TextField(blank=True)
-    cover = CleanImageField(
-        upload_to="covers/",
-        width_field="cover_width",
-        height_field="cover_height",
-        blank=True,
-        help_text="The album's front cover, square: JPEG, PNG or WebP, ideally 1280 pixels "
-        "wide or more.",
+    cover = ImageForeignKey(
+        related_name="cover_of",
+        help_text="The album's front cover, square, from the image library.",
     )
-    cover_width = image_dimension_field()
-    cover_height = image_dimension_field()
-    cover_alt = alt_text_field("cover alt text")
-    cover_decorative = decorative_field("cover is decorative")
     # Empty for rows loaded from fixtures that carry no times (loaddata skips auto_now).
     created_at = models.DateTimeField(auto_now_add=True, null=True)
     updated_at = models.DateTimeField("last changed", auto_now=True, null=True)
@@ -103,10 +89,6 @@ class Soundtrack(LockVersionModel):
         return (self.slug,)
 
     natural_key.dependencies = ["films.film", "films.person"]
-
-    def clean(self):
-        super().clean()
-        require_alt_text(self, "cover")
 
 
 class TrackManager(models.Manager):

@@ -44,6 +44,7 @@ from editorial.tests.admin_forms import admin_url, post_change
 from editorial.tests.factories import EditorFactory, WriterFactory
 from films.models import Film
 from films.tests.factories import FilmFactory
+from images.tests.factories import restore_images
 from reviews.models import Review
 from reviews.preview import SHARE_DAYS, share_url
 from reviews.tests.factories import ReviewFactory
@@ -138,8 +139,7 @@ def build_site(demo_images, settings):
     media_root, rows = demo_images
     settings.MEDIA_ROOT = media_root
     call_command("loaddata", "tron", verbosity=0)
-    for (model, slug), values in rows.items():
-        model.objects.filter(slug=slug).update(**values)
+    restore_images(rows)
     editor = EditorFactory(username="eddie", first_name="Eddie")
     writer = WriterFactory(username="wanda")
     writer.user_permissions.add(Permission.objects.get(codename="view_logentry"))

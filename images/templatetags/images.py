@@ -1,4 +1,4 @@
-"""``{% responsive_image %}``: an image field's WebP renditions as one ``<img>`` element.
+"""``{% responsive_image %}``: an ``images.Image``'s WebP renditions as one ``<img>`` element.
 
 ::
 
@@ -7,8 +7,9 @@
     {% responsive_image review.hero_image sizes="100vw" loading="eager" %}
     {% responsive_image person.photo "" %}            {# decorative here: alt="" #}
 
-The alt text is the model's ``<field>_alt`` (empty when ``<field>_decorative`` is ticked)
-unless given as the second argument. ``sizes`` tells the browser how wide the image is laid
+The alt text is the image's own (empty when it is marked decorative) unless given as the
+second argument. Select the image with its row (``select_related("poster")``): the tag reads
+only the Image's columns, never storage. ``sizes`` tells the browser how wide the image is laid
 out, so it can pick a rendition before the CSS loads; ``loading="eager"`` is for the one image
 above the fold, everything else loads lazily. ``width`` and ``height`` are always printed, so
 the page keeps the image's place while it loads.
@@ -18,7 +19,7 @@ from django import template
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 
-from images.fields import alt_text_for
+from images.models import Image
 
 register = template.Library()
 
@@ -31,14 +32,12 @@ def responsive_image(
 ):
     if not image:
         return ""
-    if not hasattr(image, "renditions"):
-        raise TypeError(
-            f"responsive_image needs the file of a CleanImageField, not {type(image).__name__}."
-        )
+    if not isinstance(image, Image):
+        raise TypeError(f"responsive_image needs an images.Image, not {type(image).__name__}.")
     if loading not in LOADING:
         raise ValueError(f"loading must be 'lazy' or 'eager', not {loading!r}.")
     if alt is None:
-        alt = alt_text_for(image.instance, image.field.name)
+        alt = image.alt
     renditions = image.renditions
     largest = renditions[-1]
     attributes = {
@@ -55,4 +54,6 @@ def responsive_image(
         attributes["class"] = css_class
     if fetchpriority:
         attributes["fetchpriority"] = fetchpriority
+    if image.object_position:
+        attributes["style"] = f"object-position: {image.object_position}"
     return format_html("<img{}>", flatatt(attributes))

@@ -13,6 +13,7 @@ from django.utils import timezone
 from editorial.tests.admin_forms import admin_url, form_errors, post_change
 from editorial.tests.factories import EditorFactory, WriterFactory
 from films.tests.factories import FilmFactory
+from images.models import Image
 from reviews import services
 from reviews.models import Review
 from reviews.preview import share_token
@@ -160,8 +161,7 @@ def test_editor_makes_a_share_link_in_the_admin_and_writers_cannot(client, edito
 
 def test_publish_checks_list_every_missing_item_at_once():
     review = Review(headline=" ", dek="", body="", film=None)
-    review.hero_image = "hero.jpg"
-    review.hero_image_alt = ""
+    review.hero_image = Image(alt_text="")
 
     assert publication_problems(review) == [
         "a headline",

@@ -1,10 +1,10 @@
 """Draw the demo content's images: illustrations, never the studios' or labels' artwork.
 
 Without options the drawings are written to media storage under ``demo/`` and listed. With
-``--attach`` each one is stored in its row's image field instead (cleaned, with renditions,
-through ``images.fields.attach_image``); a row whose model has no such field yet, or that is
-not in the database, is reported and skipped, and an image already there is kept unless
-``--replace`` is given.
+``--attach`` each one becomes an ``images.Image`` (cleaned, with renditions, credited as drawn
+for the demo) that its row points at, through ``images.models.attach_image``; a row whose model
+has no such field, or that is not in the database, is reported and skipped, and an image
+already there is kept unless ``--replace`` is given.
 """
 
 from dataclasses import dataclass
@@ -16,10 +16,13 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.drawing import illustration_png
-from images.fields import CleanImageField, attach_image
+from images.models import Image, attach_image
 
 DEMO_FOLDER = "demo"
 FOLDERS = {"poster": "posters", "cover": "covers", "portrait": "people", "hero": "heroes"}
+# Where every demo picture comes from, as the Image rows say it.
+DEMO_CREDIT = "Drawn for the Cuesheet demo"
+DEMO_LICENCE = "The Cuesheet project’s own illustration, published with it"
 
 
 @dataclass(frozen=True)
@@ -129,12 +132,12 @@ def attach_demo_image(demo, *, replace=False):
         field = model._meta.get_field(demo.field)
     except FieldDoesNotExist:
         return f"skipped: {model._meta.label} has no field '{demo.field}' yet"
-    if not isinstance(field, CleanImageField):
-        return f"skipped: {model._meta.label}.{demo.field} is not a CleanImageField"
+    if getattr(field, "related_model", None) is not Image:
+        return f"skipped: {model._meta.label}.{demo.field} is not a foreign key to images.Image"
     instance = model._default_manager.filter(slug=demo.slug).first()
     if instance is None:
         return "skipped: no such row (load the fixtures first)"
-    if getattr(instance, demo.field) and not replace:
+    if getattr(instance, field.attname) and not replace:
         return "kept the image already there"
     attached = attach_image(
         instance,
@@ -142,6 +145,8 @@ def attach_demo_image(demo, *, replace=False):
         ContentFile(demo.draw()),
         name=demo.file_name,
         alt=demo.alt,
+        credit=DEMO_CREDIT,
+        licence=DEMO_LICENCE,
         replace=replace,
     )
     return "attached" if attached else "kept the image already there"
