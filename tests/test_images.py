@@ -1,7 +1,7 @@
 """The image pipeline: what an upload must be, what is stored, its renditions and their markup.
 
-Every input is drawn here with Pillow. The content models adopt ``CleanImageField`` in a later
-change, so these tests use a small model of their own (``Poster``) with a table made for them.
+Every input is drawn here with Pillow. The field is tested on a small model of its own
+(``Poster``, with a table made for it); the template tag on real ``images.Image`` rows.
 """
 
 import io
@@ -39,6 +39,7 @@ from images.fields import (
     image_dimension_field,
     require_alt_text,
 )
+from images.models import Image as ImageRow
 
 MiB = 1024 * 1024
 
@@ -550,18 +551,22 @@ def render_img(template, **context):
     return html, img.attrs
 
 
-def test_responsive_image_tag_prints_srcset_sizes_dimensions_alt_and_lazy_loading(
-    db, poster_model, media_root
-):
-    poster = save_poster(poster_model, jpeg((2000, 1000)))
-    poster.image_alt = "A glowing disc over a red grid"
+def stored_image(data, **fields):
+    """A real ``images.Image`` stored through the pipeline, as the tag is given on pages."""
+    image = ImageRow(credit="Drawn for the tests", licence="Cuesheet's own", **fields)
+    image.file.save("poster.jpg", ContentFile(data), save=False)
+    image.save()
+    return image
+
+
+def test_responsive_image_tag_prints_srcset_sizes_dimensions_alt_and_lazy_loading(db, media_root):
+    image = stored_image(jpeg((2000, 1000)), alt_text="A glowing disc over a red grid")
 
     html, img = render_img(
-        '{% responsive_image poster.image sizes="(min-width: 60rem) 20rem, 50vw" %}',
-        poster=poster,
+        '{% responsive_image image sizes="(min-width: 60rem) 20rem, 50vw" %}', image=image
     )
 
-    renditions = poster.image.renditions
+    renditions = image.renditions
     assert img["src"] == renditions[-1].url
     assert img["srcset"] == ", ".join(f"{r.url} {r.width}w" for r in renditions)
     assert img["srcset"].endswith(" 1280w")
@@ -570,32 +575,38 @@ def test_responsive_image_tag_prints_srcset_sizes_dimensions_alt_and_lazy_loadin
     assert img["alt"] == "A glowing disc over a red grid"
     assert img["loading"] == "lazy"
     assert img["decoding"] == "async"
+    assert "style" not in img
 
 
-def test_responsive_image_tag_loads_eagerly_above_the_fold(db, poster_model, media_root):
-    poster = save_poster(poster_model, jpeg())
+def test_responsive_image_tag_loads_eagerly_above_the_fold(db, media_root):
+    image = stored_image(jpeg(), alt_text="A poster")
     _, img = render_img(
-        '{% responsive_image poster.image loading="eager" fetchpriority="high" %}',
-        poster=poster,
+        '{% responsive_image image loading="eager" fetchpriority="high" %}', image=image
     )
     assert (img["loading"], img["fetchpriority"]) == ("eager", "high")
 
 
-def test_responsive_image_tag_gives_a_decorative_image_empty_alt(db, poster_model, media_root):
-    poster = save_poster(poster_model, jpeg())
-    poster.image_decorative = True  # the alt text typed before stays in the row, unused
+def test_responsive_image_tag_positions_a_crop_at_the_focal_point(db, media_root):
+    image = stored_image(jpeg(), alt_text="A poster", focal_x=25, focal_y=80)
+    _, img = render_img("{% responsive_image image %}", image=image)
+    assert img["style"] == "object-position: 25% 80%"
 
-    html, img = render_img("{% responsive_image poster.image %}", poster=poster)
+
+def test_responsive_image_tag_gives_a_decorative_image_empty_alt(db, media_root):
+    # The alt text typed before stays in the row, unused.
+    image = stored_image(jpeg(), alt_text="A poster", decorative=True)
+
+    html, img = render_img("{% responsive_image image %}", image=image)
 
     assert img["alt"] == ""
     assert 'alt=""' in html
 
 
-def test_responsive_image_tag_takes_alt_as_an_argument_and_escapes_it(db, poster_model, media_root):
-    poster = save_poster(poster_model, jpeg())
+def test_responsive_image_tag_takes_alt_as_an_argument_and_escapes_it(db, media_root):
+    image = stored_image(jpeg(), alt_text="A poster")
     html, img = render_img(
-        '{% responsive_image poster.image alt css_class="poster" %}',
-        poster=poster,
+        '{% responsive_image image alt css_class="poster" %}',
+        image=image,
         alt='"Tron" <b>poster</b>',
     )
     assert img["alt"] == '"Tron" <b>poster</b>'
@@ -603,17 +614,23 @@ def test_responsive_image_tag_takes_alt_as_an_argument_and_escapes_it(db, poster
     assert img["class"] == "poster"
 
 
-def test_responsive_image_tag_prints_nothing_without_an_image(db, poster_model):
-    html = Template("{% load images %}[{% responsive_image poster.image %}]").render(
-        Context({"poster": poster_model()})
+def test_responsive_image_tag_prints_nothing_without_an_image():
+    html = Template("{% load images %}[{% responsive_image image %}]").render(
+        Context({"image": None})
     )
     assert html == "[]"
 
 
-def test_responsive_image_tag_refuses_an_unknown_loading_value(db, poster_model, media_root):
+def test_responsive_image_tag_refuses_what_is_not_an_image(db, poster_model, media_root):
     poster = save_poster(poster_model, jpeg())
+    with pytest.raises(TypeError, match="images.Image"):
+        render_img("{% responsive_image poster.image %}", poster=poster)
+
+
+def test_responsive_image_tag_refuses_an_unknown_loading_value(db, media_root):
+    image = stored_image(jpeg(), alt_text="A poster")
     with pytest.raises(ValueError, match="loading"):
-        render_img('{% responsive_image poster.image loading="soon" %}', poster=poster)
+        render_img('{% responsive_image image loading="soon" %}', image=image)
 
 
 # Alt text ------------------------------------------------------------------------------------
