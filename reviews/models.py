@@ -7,12 +7,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from editorial.models import LockVersionModel, Reliance, changed_by_field, guard_deletion
+from editorial.models import LockVersionModel, changed_by_field
 from editorial.revisions import versioned
 from films.models import Film, SlugNaturalKeyManager
 from images.fields import ImageForeignKey
 from reviews.citations import find_tracks
 from reviews.markdown import MAX_LENGTH, TRACK_SYNTAX_HELP, render_markdown
+from reviews.querysets import ReviewQuerySet
 from soundtracks.models import Soundtrack, Track
 
 
@@ -63,61 +64,6 @@ class Tag(LockVersionModel):
 
     def natural_key(self):
         return (self.slug,)
-
-
-class ReviewQuerySet(models.QuerySet):
-    def published(self):
-        """The one visibility rule: published, and its publish time has come."""
-        return self.filter(status=Review.Status.PUBLISHED, publish_at__lte=timezone.now())
-
-    def scheduled(self, now=None):
-        """Published with a publish time still to come: they go live by themselves."""
-        return self.filter(status=Review.Status.PUBLISHED, publish_at__gt=now or timezone.now())
-
-    def next_scheduled_publish(self, now):
-        """When the next scheduled review goes live, or None: caches expire then."""
-        return (
-            self.scheduled(now).order_by("publish_at").values_list("publish_at", flat=True).first()
-        )
-
-    def visible_to(self, user):
-        """The reviews ``user`` may open in the admin: ``reviews.workflow.can_see`` as a filter.
-
-        The admin's lists, choosers and autocompletes, and its "view on site" redirect, all ask
-        this, so a writer never meets another writer's work by any of them.
-        """
-        from reviews.workflow import visible_reviews  # workflow imports this module
-
-        return visible_reviews(user, self)
-
-    def for_listing(self):
-        # Cards show no body: leave the Markdown and its HTML (some 14 kB a review) unread.
-        return (
-            self.select_related("film__poster", "hero_image")
-            .prefetch_related("authors")
-            .defer("body", "body_html")
-        )
-
-    def related_to(self, review):
-        """Other reviews sharing a tag, a film or a franchise with ``review``.
-
-        A correlated EXISTS rather than joins and DISTINCT: the joins repeat a review once per
-        shared tag or film, and de-duplicating whole rows took PostgreSQL some 60 ms at 10,000
-        reviews. This way both databases walk the newest reviews and stop at the first few.
-        """
-        shared = Q(tags__in=review.tags.all())
-        if review.film_id:
-            shared |= Q(film=review.film_id) | Q(other_films=review.film_id)
-            if review.film.franchise_id:
-                shared |= Q(film__franchise=review.film.franchise_id)
-        sharing = Review.objects.filter(shared, pk=models.OuterRef("pk"))
-        return self.filter(models.Exists(sharing)).exclude(pk=review.pk)
-
-    def matching(self, text):
-        """Substring search in headline, standfirst and body, alike on SQLite and PostgreSQL."""
-        return self.filter(
-            Q(headline__icontains=text) | Q(dek__icontains=text) | Q(body__icontains=text)
-        )
 
 
 class ReviewManager(SlugNaturalKeyManager.from_queryset(ReviewQuerySet)):
@@ -408,36 +354,3 @@ class ShareLink(models.Model):
     def is_working(self):
         """``working()`` for one link in hand."""
         return self.revoked_at is None and self.expires_at > timezone.now()
-
-
-# What published reviews rely on is not deleted (editorial.models.guard_deletion): an album they
-# cover, a track they cite, a film they discuss, a byline, a tag. The primary film is PROTECT.
-
-
-def _relied_on_by_published(relation, name, reason):
-    """A guard: the published reviews (scheduled ones too) that ``relation`` links to a row."""
-    through = relation.through
-
-    def find(rows):
-        links = through.objects.filter(
-            **{f"{name}__in": rows, "review__status": Review.Status.PUBLISHED}
-        ).select_related(name, "review")
-        return [Reliance(getattr(link, name), link.review, reason) for link in links]
-
-    return find
-
-
-guard_deletion(
-    Soundtrack,
-    _relied_on_by_published(Review.soundtracks, "soundtrack", "covered by the published review"),
-)
-guard_deletion(
-    Track, _relied_on_by_published(Review.cited_tracks, "track", "cited by the published review")
-)
-guard_deletion(
-    Film, _relied_on_by_published(Review.other_films, "film", "discussed in the published review")
-)
-guard_deletion(
-    Author, _relied_on_by_published(Review.authors, "author", "the byline of the published review")
-)
-guard_deletion(Tag, _relied_on_by_published(Review.tags, "tag", "a tag of the published review"))
