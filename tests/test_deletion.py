@@ -211,7 +211,7 @@ def test_deleting_an_uncited_album_takes_its_tracks_and_notes(editor_client):
 
 def test_a_delete_that_races_past_the_page_is_refused_with_a_message(editor_client):
     album, review = covered_album()
-    with mock.patch("editorial.admin.reliances", return_value=[]):
+    with mock.patch("editorial.admin_deletion.reliances", return_value=[]):
         response = editor_client.post(admin_url(Soundtrack, "delete", album.pk), {"post": "yes"})
     assert response.status_code == 302
     assert Soundtrack.objects.filter(pk=album.pk).exists()
@@ -222,7 +222,7 @@ def test_a_delete_that_races_past_the_page_is_refused_with_a_message(editor_clie
 
 def test_a_bulk_delete_that_races_past_the_page_is_refused_with_a_message(editor_client):
     album, review = covered_album()
-    with mock.patch("editorial.admin.reliances", return_value=[]):
+    with mock.patch("editorial.admin_deletion.reliances", return_value=[]):
         response = editor_client.post(
             admin_url(Soundtrack, "changelist"),
             {"action": "delete_selected", "_selected_action": [album.pk], "post": "yes"},
