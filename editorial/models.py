@@ -1,5 +1,6 @@
 """Model pieces the content apps share: who changed a row, the version that locks it, its
-identity, and the rule that refuses deleting what published pages rely on."""
+identity, the slug that names it (its natural key), and the rule that refuses deleting what
+published pages rely on."""
 
 import uuid
 from collections import defaultdict
@@ -47,6 +48,53 @@ def uid_field():
     revisions (and its recovery once deleted) follow it there.
     """
     return models.UUIDField("identifier", default=uuid.uuid4, unique=True, editable=False)
+
+
+def slug_field(max_length=200):
+    """The unique slug that names a row in its URL, in fixtures and in revisions.
+
+    A function, like ``uid_field``, so each model declares it beside the field it is made from
+    (a name, a title) and forms and revisions keep that order.
+    """
+    return models.SlugField(max_length=max_length, unique=True)
+
+
+class SlugNaturalKeyManager(models.Manager):
+    """Rows found by slug, so fixtures and revisions never depend on primary keys."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class SluggedModel(LockVersionModel):
+    """A row whose natural key is its ``slug = slug_field()``, which the subclass declares.
+
+    A subclass with a manager of its own builds it on ``SlugNaturalKeyManager`` (for example
+    ``SlugNaturalKeyManager.from_queryset(...)``); one whose natural key depends on other models
+    overrides ``natural_key`` only to name them in ``natural_key.dependencies``.
+    """
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class NamedModel(SluggedModel):
+    """A row known by its name (a person, a franchise, a byline), slugged from it, listed by it."""
+
+    name = models.CharField(max_length=200)
+    slug = slug_field()
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
 
 
 # Deletion guards ----------------------------------------------------------------------------

@@ -2,46 +2,34 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from editorial.models import LockVersionModel, Reliance, changed_by_field, guard_deletion, uid_field
+from editorial.models import (
+    LockVersionModel,
+    NamedModel,
+    Reliance,
+    SluggedModel,
+    SlugNaturalKeyManager,
+    changed_by_field,
+    guard_deletion,
+    slug_field,
+    uid_field,
+)
 from editorial.revisions import versioned
 from images.fields import ImageForeignKey
 
 
-class SlugNaturalKeyManager(models.Manager):
-    """Catalogue rows are found by slug, so fixtures never depend on primary keys."""
-
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
 @versioned
-class Franchise(LockVersionModel):
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+class Franchise(NamedModel):
     description = models.TextField(blank=True)
     uid = uid_field()
-
-    objects = SlugNaturalKeyManager()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
 
     def get_absolute_url(self):
         return reverse("films:franchise_detail", args=[self.slug])
 
-    def natural_key(self):
-        return (self.slug,)
-
 
 @versioned
-class Person(LockVersionModel):
+class Person(NamedModel):
     """A person or a group: Nine Inch Nails is a group whose members are people."""
 
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
     is_group = models.BooleanField(
         "group",
         default=False,
@@ -62,22 +50,13 @@ class Person(LockVersionModel):
     )
     uid = uid_field()
 
-    objects = SlugNaturalKeyManager()
-
-    class Meta:
-        ordering = ["name"]
+    class Meta(NamedModel.Meta):
         verbose_name_plural = "people and groups"
         # Indexes serve the orderings and filters of pages and changelists at scale.
         indexes = [models.Index(fields=["name"], name="person_name_idx")]
 
-    def __str__(self):
-        return self.name
-
     def get_absolute_url(self):
         return reverse("films:person_detail", args=[self.slug])
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 class FilmQuerySet(models.QuerySet):
@@ -98,9 +77,9 @@ class FilmManager(SlugNaturalKeyManager.from_queryset(FilmQuerySet)):
 
 
 @versioned(follow=("credits",))
-class Film(LockVersionModel):
+class Film(SluggedModel):
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = slug_field()
     release_date = models.DateField(
         null=True, blank=True, help_text="First general US release. Leave empty if unknown."
     )
@@ -152,9 +131,6 @@ class Film(LockVersionModel):
 
     def get_absolute_url(self):
         return reverse("films:film_detail", args=[self.slug])
-
-    def natural_key(self):
-        return (self.slug,)
 
     def credits_for(self, role):
         """Credits in one role, in billing order; uses prefetched credits when present."""

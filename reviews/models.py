@@ -7,9 +7,15 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from editorial.models import LockVersionModel, changed_by_field
+from editorial.models import (
+    NamedModel,
+    SluggedModel,
+    SlugNaturalKeyManager,
+    changed_by_field,
+    slug_field,
+)
 from editorial.revisions import versioned
-from films.models import Film, SlugNaturalKeyManager
+from films.models import Film
 from images.fields import ImageForeignKey
 from reviews.citations import find_tracks
 from reviews.markdown import MAX_LENGTH, TRACK_SYNTAX_HELP, render_markdown
@@ -17,11 +23,9 @@ from reviews.querysets import ReviewQuerySet
 from soundtracks.models import Soundtrack, Track
 
 
-class Author(LockVersionModel):
+class Author(NamedModel):
     """A byline. It may belong to a login (a writer or editor) or stand alone (a house byline)."""
 
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
     bio = models.TextField(blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -32,38 +36,17 @@ class Author(LockVersionModel):
         help_text="The login that writes under this byline, if any.",
     )
 
-    objects = SlugNaturalKeyManager()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
     def get_absolute_url(self):
         return reverse("reviews:author_detail", args=[self.slug])
 
-    def natural_key(self):
-        return (self.slug,)
 
-
-class Tag(LockVersionModel):
+class Tag(NamedModel):
+    # Shorter than other names, and unique: a tag is its name.
     name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-
-    objects = SlugNaturalKeyManager()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
+    slug = slug_field(max_length=100)
 
     def get_absolute_url(self):
         return reverse("reviews:tag_detail", args=[self.slug])
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 class ReviewManager(SlugNaturalKeyManager.from_queryset(ReviewQuerySet)):
@@ -71,7 +54,7 @@ class ReviewManager(SlugNaturalKeyManager.from_queryset(ReviewQuerySet)):
 
 
 @versioned
-class Review(LockVersionModel):
+class Review(SluggedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "in_review", "In review"
@@ -79,7 +62,7 @@ class Review(LockVersionModel):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     headline = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = slug_field()
     dek = models.TextField(
         "standfirst", blank=True, help_text="One or two sentences under the headline."
     )
@@ -223,7 +206,7 @@ class Review(LockVersionModel):
         return reverse("reviews:review_detail", args=[self.slug])
 
     def natural_key(self):
-        return (self.slug,)
+        return super().natural_key()
 
     natural_key.dependencies = ["films.film", "soundtracks.soundtrack", "reviews.author"]
 

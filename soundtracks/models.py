@@ -5,9 +5,18 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from editorial.models import LockVersionModel, Reliance, changed_by_field, guard_deletion, uid_field
+from editorial.models import (
+    LockVersionModel,
+    Reliance,
+    SluggedModel,
+    SlugNaturalKeyManager,
+    changed_by_field,
+    guard_deletion,
+    slug_field,
+    uid_field,
+)
 from editorial.revisions import versioned
-from films.models import Film, Person, SlugNaturalKeyManager
+from films.models import Film, Person
 from images.fields import ImageForeignKey
 from soundtracks.durations import DurationSecondsField, format_duration
 
@@ -35,7 +44,7 @@ class SoundtrackManager(SlugNaturalKeyManager.from_queryset(SoundtrackQuerySet))
 
 
 @versioned(follow=("tracks",))
-class Soundtrack(LockVersionModel):
+class Soundtrack(SluggedModel):
     """An album tied to a film; a film may have several (a score and a songs album)."""
 
     class Kind(models.TextChoices):
@@ -45,7 +54,7 @@ class Soundtrack(LockVersionModel):
 
     film = models.ForeignKey(Film, on_delete=models.PROTECT, related_name="soundtracks")
     title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = slug_field()
     artist_credit = models.CharField(
         max_length=300,
         help_text="The artist line as printed on the album, e.g. “Wendy Carlos”.",
@@ -86,7 +95,7 @@ class Soundtrack(LockVersionModel):
         return reverse("soundtracks:soundtrack_detail", args=[self.slug])
 
     def natural_key(self):
-        return (self.slug,)
+        return super().natural_key()
 
     natural_key.dependencies = ["films.film", "films.person"]
 
