@@ -39,7 +39,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 help:
 	@echo "make run      serve the demo site on http://$(HOST):$(PORT)/ (PORT=... to change)"
 	@echo "make test     lint, Django checks, pytest on SQLite (and on PostgreSQL if DATABASE_URL says so)"
-	@echo "make lint     ruff check and ruff format --check"
+	@echo "make lint     ruff check, ruff format --check and the layer contract (lint-imports)"
 	@echo "make format   ruff --fix and ruff format"
 	@echo "make check    manage.py check and makemigrations --check"
 	@echo "make pytest   the test suite only (PYTEST_ARGS=... to pass options)"
@@ -100,6 +100,7 @@ lint: install
 	$(UV_RUN) lock --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -96,14 +96,14 @@ def urls(which, search=None):
         archive = reverse("reviews:review_list") + f"?page={min(50, pages)}"
         query = "labyrinth"
     return {
-        "home": reverse("reviews:home"),
+        "home": reverse("sitewide:home"),
         "review": reverse("reviews:review_detail", args=[slugs["review"]]),
         "film": reverse("films:film_detail", args=[slugs["film"]]),
         "soundtrack": reverse("soundtracks:soundtrack_detail", args=[slugs["soundtrack"]]),
         "person": reverse("films:person_detail", args=[slugs["person"]]),
         "franchise": reverse("films:franchise_detail", args=[slugs["franchise"]]),
         "archive": archive,
-        "search": reverse("reviews:search") + f"?q={search or query}",
+        "search": reverse("sitewide:search") + f"?q={search or query}",
         "feed": reverse("reviews:feed"),
     }
 

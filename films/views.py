@@ -1,11 +1,12 @@
-"""The catalogue's pages. Reviews and soundtracks sit above this app and are never imported here:
-their rows arrive through the relations they declare (``film.reviews``, ``"soundtracks"``), and
-``film.reviews.published()`` is their manager's one visibility rule."""
+"""The catalogue's pages. Reviews and soundtracks sit above this app and are never imported here.
+These views render a film without its reviews; the reviews layer extends ``FilmDetailView`` with
+them (``reviews.catalogue``), and that is the view the URLs route to."""
 
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
+from films import structured_data
 from films.models import Credit, Film, Franchise, Person
 from pagemeta import seo
 from pagemeta.pages import PageMixin
@@ -57,8 +58,6 @@ class FilmDetailView(PageMixin, DetailView):
         film = self.object
         context = {
             "credit_groups": group_by_role(film.credits.all(), FILM_CREDIT_HEADINGS),
-            "reviews": film.reviews.published().for_listing(),
-            "mentions": film.mentioned_in_reviews.published().for_listing(),
         }
         if film.franchise:
             films = list(film.franchise.films.in_franchise_order())
@@ -94,7 +93,7 @@ class FilmDetailView(PageMixin, DetailView):
         ]
 
     def get_structured_data(self):
-        return [seo.movie(self.request, self.object)]
+        return [structured_data.movie(self.request, self.object)]
 
 
 class PersonDetailView(PageMixin, DetailView):
@@ -135,7 +134,7 @@ class PersonDetailView(PageMixin, DetailView):
         return [(self.object.name, self.object.get_absolute_url())]
 
     def get_structured_data(self):
-        return [seo.person(self.request, self.object)]
+        return [structured_data.person(self.request, self.object)]
 
 
 class FranchiseDetailView(PageMixin, DetailView):

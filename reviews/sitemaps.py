@@ -1,5 +1,3 @@
-from django.urls import reverse
-
 from pagemeta.seo import SiteSitemap
 from reviews.models import Author, Review, Tag
 
@@ -23,13 +21,3 @@ class AuthorSitemap(SiteSitemap):
     def items(self):
         visible = Review.objects.published().values("authors")
         return Author.objects.filter(pk__in=visible).order_by("pk")
-
-
-class SectionSitemap(SiteSitemap):
-    """The front page and the indexes."""
-
-    def items(self):
-        return ["reviews:home", "reviews:review_list", "films:film_list"]
-
-    def location(self, name):
-        return reverse(name)

@@ -1,15 +1,23 @@
 from django.urls import path
 
-from reviews import feeds, views
+from films.urls import film_urlpatterns
+from reviews import catalogue, feeds, views
+from soundtracks.urls import soundtrack_urlpatterns
 
 app_name = "reviews"
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
     path("reviews/", views.ReviewListView.as_view(), name="review_list"),
     path("reviews/feed/", feeds.LatestReviewsFeed(), name="feed"),
     path("reviews/feed/atom/", feeds.LatestReviewsAtomFeed(), name="atom_feed"),
     path("reviews/<slug:slug>/", views.ReviewDetailView.as_view(), name="review_detail"),
     path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag_detail"),
     path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author_detail"),
-    path("search/", views.search, name="search"),
 ]
+
+# The film and album pages, under their own namespaces, routed to the views of this layer that
+# add the reviews to them (config/urls.py includes these).
+films = (film_urlpatterns(film_detail=catalogue.FilmWithReviewsView), "films")
+soundtracks = (
+    soundtrack_urlpatterns(soundtrack_detail=catalogue.SoundtrackWithReviewsView),
+    "soundtracks",
+)

@@ -1,50 +1,17 @@
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.shortcuts import render
 from django.urls import reverse
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, ListView
 from django.views.generic.detail import SingleObjectMixin
 
-from films.models import Credit, Film, Person
-from pagecache.middleware import reads
+from films.models import Credit
 from pagemeta import seo
-from pagemeta.pages import PageMixin, page_context
-from reviews.forms import SearchForm
+from pagemeta.pages import PageMixin
+from reviews import structured_data
 from reviews.models import Author, Review, Tag
 from reviews.preview import SHARE_PARAMETER, PreviewMixin
-from soundtracks.models import Soundtrack, Track
+from soundtracks.models import Soundtrack
 
-LATEST_ON_HOME = 7
 RELATED_REVIEWS = 3
-
-
-class HomeView(PageMixin, TemplateView):
-    template_name = "reviews/home.html"
-
-    def get_context_data(self, **kwargs):
-        reviews = list(Review.objects.published().for_listing()[:LATEST_ON_HOME])
-        lead = reviews[0] if reviews else None
-        # The newest album the lead review covers.
-        focus = (
-            Soundtrack.objects.filter(reviews=lead)
-            .select_related("film", "cover")
-            .with_running_time()
-            .order_by("-release_date")
-            .first()
-            if lead
-            else None
-        )
-        return super().get_context_data(lead=lead, latest=reviews[1:], focus=focus, **kwargs)
-
-    def get_meta(self):
-        return {
-            "title": "Film music, cue by cue",
-            "description": "Reviews of film scores and soundtracks, with the films, the people "
-            "and the tracks behind them: what plays where, and why it matters.",
-        }
-
-    def get_structured_data(self):
-        return [seo.website(self.request)]
 
 
 class ReviewListView(PageMixin, ListView):
@@ -103,7 +70,7 @@ class ReviewDetailView(PreviewMixin, PageMixin, DetailView):
         ]
 
     def get_structured_data(self):
-        return [seo.review(self.request, self.object)]
+        return [structured_data.review(self.request, self.object)]
 
 
 class ReviewsOfMixin(PageMixin, SingleObjectMixin):
@@ -153,50 +120,3 @@ class AuthorDetailView(ReviewsOfMixin, ListView):
             "description": seo.describe(self.object.bio, f"Reviews by {self.object.name}."),
             "og_type": "profile",
         }
-
-
-# What search looks in, by kind: its label and the matching rows with what their results show.
-SEARCHES = {
-    "reviews": ("Reviews", lambda q: Review.objects.published().matching(q).for_listing()),
-    "films": ("Films", lambda q: Film.objects.filter(title__icontains=q)),
-    "people": ("People", lambda q: Person.objects.filter(name__icontains=q)),
-    "tracks": (
-        "Tracks",
-        lambda q: Track.objects.filter(title__icontains=q).select_related("soundtrack"),
-    ),
-}
-RESULTS_PER_KIND = 5
-RESULTS_PER_PAGE = 20
-
-
-# Results are never stored: a page per query would let anyone fill the cache (README).
-@reads(q=None, kind=None, page=None)
-def search(request):
-    """Results grouped by kind, a few of each; one kind alone is paginated in full."""
-    form = SearchForm(request.GET)
-    query = kind = ""
-    groups = []
-    if form.is_valid():
-        query, kind = form.cleaned_data["q"], form.cleaned_data["kind"]
-    if query:
-        for name, (label, matching) in SEARCHES.items():
-            if kind and kind != name:
-                continue
-            paginator = Paginator(matching(query), RESULTS_PER_PAGE if kind else RESULTS_PER_KIND)
-            page = paginator.get_page(request.GET.get("page") if kind else 1)
-            groups.append({"kind": name, "label": label, "page": page, "count": paginator.count})
-    if query:
-        title = f"{SEARCHES[kind][0] if kind else 'Search results'} matching “{query}”"
-    else:
-        title = "Search"
-    meta = {
-        "title": title,
-        "description": seo.describe(
-            f"Reviews, films, people and tracks on Cuesheet that mention “{query}”."
-            if query
-            else "Search Cuesheet’s reviews, films, people and tracks."
-        ),
-    }
-    context = {"form": form, "query": query, "kind": kind, "groups": groups}
-    context |= page_context(request, meta, [("Search", reverse("reviews:search"))])
-    return render(request, "reviews/search.html", context)

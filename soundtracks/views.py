@@ -1,29 +1,18 @@
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.views.generic import DetailView
 
 from pagemeta import seo
 from pagemeta.pages import PageMixin
-from soundtracks.models import Soundtrack, Track
-
-
-def published_reviews():
-    """The reviews a reader may see. Reviews sit above this app and are never imported here; the
-    relation they declare on Track names their model, whose manager owns the visibility rule."""
-    review = Track._meta.get_field("citing_reviews").related_model
-    return review.objects.published()
+from soundtracks import structured_data
+from soundtracks.models import Soundtrack
 
 
 class SoundtrackDetailView(PageMixin, DetailView):
+    """An album's page without its reviews; reviews sit above this app and extend it with them
+    (``reviews.catalogue``), which is the view the URLs route to."""
+
     def get_queryset(self):
-        return (
-            Soundtrack.objects.with_tracklist()
-            .with_running_time()
-            .prefetch_related(
-                Prefetch("tracks__citing_reviews", queryset=published_reviews()),
-                Prefetch("reviews", queryset=published_reviews().for_listing()),
-            )
-        )
+        return Soundtrack.objects.with_tracklist().with_running_time()
 
     def get_meta(self):
         soundtrack = self.object
@@ -47,4 +36,4 @@ class SoundtrackDetailView(PageMixin, DetailView):
         ]
 
     def get_structured_data(self):
-        return [seo.music_album(self.request, self.object)]
+        return [structured_data.music_album(self.request, self.object)]

@@ -58,7 +58,7 @@ HOSTILE_FILTER = [str(10**30), "abc", "%00"]
 CHANGELIST_PARAMETERS = ["p", "o", "q", "e", "all", "_to_field", "_popup", "_changelist_filters"]
 #: Query parameters each of these views reads, by URL name.
 QUERY_PARAMETERS = {
-    "reviews:search": ["q", "page", "kind"],
+    "sitewide:search": ["q", "page", "kind"],
     "reviews:review_detail": ["share"],
     "admin:autocomplete": ["term", "app_label", "model_name", "field_name", "page"],
 }
@@ -72,7 +72,7 @@ READS_THE_QUERY_STRING = {
     "pagecache/middleware.py",
     "pagemeta/templatetags/pagemeta.py",
     "reviews/preview.py",
-    "reviews/views.py",
+    "sitewide/views.py",
 }
 
 _ROUTE_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
@@ -248,7 +248,7 @@ def test_the_sweep_reaches_the_admin_and_the_public_site():
     assert {"admin:reviews_review_compare", "admin:reviews_review_revert", "view_on_site"} <= set(
         urls
     )
-    assert {"reviews:review_detail", "reviews:search", "admin:autocomplete"} <= set(urls)
+    assert {"reviews:review_detail", "sitewide:search", "admin:autocomplete"} <= set(urls)
     revert = urls["admin:reviews_review_revert"]
     assert _parameters(revert) == ["object_id", "version_id"]
     assert _render(revert, {"object_id": "7", "version_id": "-1"}) == (

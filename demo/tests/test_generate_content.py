@@ -206,7 +206,7 @@ def sample_urls():
     tag = richest(generated(Tag), "reviews")
     author = richest(generated(Author), "reviews")
     pages = {
-        "home": ("reviews:home", []),
+        "home": ("sitewide:home", []),
         "archive": ("reviews:review_list", []),
         "archive page 2": ("reviews:review_list", [], "?page=2"),
         "review": ("reviews:review_detail", [review.slug]),
@@ -218,11 +218,11 @@ def sample_urls():
         "franchise": ("films:franchise_detail", [review.film.franchise.slug]),
         "tag": ("reviews:tag_detail", [tag.slug]),
         "author": ("reviews:author_detail", [author.slug]),
-        "search": ("reviews:search", [], "?q=score"),
-        "search one kind": ("reviews:search", [], "?q=score&kind=reviews&page=2"),
+        "search": ("sitewide:search", [], "?q=score"),
+        "search one kind": ("sitewide:search", [], "?q=score&kind=reviews&page=2"),
         "feed": ("reviews:feed", []),
         "atom feed": ("reviews:atom_feed", []),
-        "sitemap": ("sitemap", []),
+        "sitemap": ("sitewide:sitemap", []),
     }
     urls = {}
     for page, (name, args, *query) in pages.items():

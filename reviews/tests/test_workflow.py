@@ -49,7 +49,7 @@ def test_reader_gets_404_for_a_review_that_is_not_live(client, state):
 
     page = client.get(review.get_absolute_url())
     archive = client.get(reverse("reviews:review_list"))
-    home = client.get(reverse("reviews:home"))
+    home = client.get(reverse("sitewide:home"))
 
     assert page.status_code == 404
     assert "Not for readers" not in archive.content.decode()

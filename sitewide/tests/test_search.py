@@ -3,9 +3,9 @@
 import pytest
 
 from films.tests.factories import FilmFactory, PersonFactory
-from reviews.forms import MAX_QUERY_LENGTH
 from reviews.models import Review
 from reviews.tests.factories import ReviewFactory
+from sitewide.forms import MAX_QUERY_LENGTH
 from soundtracks.tests.factories import SoundtrackFactory, TrackFactory
 
 pytestmark = pytest.mark.django_db

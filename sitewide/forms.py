@@ -27,7 +27,7 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_method = "get"
-        self.helper.form_action = reverse_lazy("reviews:search")
+        self.helper.form_action = reverse_lazy("sitewide:search")
         self.helper.disable_csrf = True
         self.helper.form_class = "search-form"
         # A nameless button keeps its label out of the query string.

@@ -1,0 +1,48 @@
+"""The catalogue's pages with their reviews: this layer knows reviews, so it composes them.
+
+``films`` and ``soundtracks`` render a film or an album without reviews and never reach up for
+them; these views extend theirs with the published reviews and citations, and are the views the
+URLs route to (``config/urls.py``). Reviews arrive in the queries the old pages made, so every
+pinned query count holds.
+"""
+
+from django.db.models import Prefetch
+
+from films.views import FilmDetailView
+from reviews.models import Review
+from soundtracks.views import SoundtrackDetailView
+
+
+class FilmWithReviewsView(FilmDetailView):
+    """A film's page with the reviews of it and those that discuss it among other films."""
+
+    template_name = "films/film_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        published = Review.objects.published().for_listing()
+        context["reviews"] = published.filter(film=self.object)
+        context["mentions"] = published.filter(other_films=self.object)
+        return context
+
+
+class SoundtrackWithReviewsView(SoundtrackDetailView):
+    """An album's page with the reviews of it and, on each track, the reviews that cite it."""
+
+    template_name = "soundtracks/soundtrack_detail.html"
+
+    def get_queryset(self):
+        published = Review.objects.published()
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                Prefetch("tracks__citing_reviews", queryset=published, to_attr="cited_in"),
+                Prefetch("reviews", queryset=published.for_listing(), to_attr="published_reviews"),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["reviews"] = self.object.published_reviews
+        return context

@@ -1,0 +1,30 @@
+"""The sitemap of every app's public pages, as ``sitemap.xml`` lists them."""
+
+from django.urls import reverse
+
+from films.sitemaps import FilmSitemap, FranchiseSitemap, PersonSitemap
+from pagemeta.seo import SiteSitemap
+from reviews.sitemaps import AuthorSitemap, ReviewSitemap, TagSitemap
+from soundtracks.sitemaps import SoundtrackSitemap
+
+
+class SectionSitemap(SiteSitemap):
+    """The front page and the indexes."""
+
+    def items(self):
+        return ["sitewide:home", "reviews:review_list", "films:film_list"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+sitemaps = {
+    "sections": SectionSitemap,
+    "reviews": ReviewSitemap,
+    "films": FilmSitemap,
+    "soundtracks": SoundtrackSitemap,
+    "people": PersonSitemap,
+    "franchises": FranchiseSitemap,
+    "tags": TagSitemap,
+    "authors": AuthorSitemap,
+}
