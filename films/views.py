@@ -52,12 +52,14 @@ class FilmListView(PageMixin, ListView):
 
 class FilmDetailView(PageMixin, DetailView):
     def get_queryset(self):
-        return Film.objects.with_credits().prefetch_related("soundtracks__cover")
+        return Film.objects.with_credits()
 
     def get_context_data(self, **kwargs):
         film = self.object
         context = {
             "credit_groups": group_by_role(film.credits.all(), FILM_CREDIT_HEADINGS),
+            # Through the relation, with each cover in the same query.
+            "soundtracks": film.soundtracks.select_related("cover"),
         }
         if film.franchise:
             films = list(film.franchise.films.in_franchise_order())
@@ -103,19 +105,20 @@ class PersonDetailView(PageMixin, DetailView):
         )
         # A member's page follows each group to its films and albums.
         groups = Person.objects.prefetch_related(
-            Prefetch("credits", queryset=credits), "albums__film", "albums__cover"
+            Prefetch("credits", queryset=credits), "albums__film"
         )
         return Person.objects.select_related("photo").prefetch_related(
             Prefetch("credits", queryset=credits),
-            "albums__film",
-            "albums__cover",
             "members",
             Prefetch("groups", queryset=groups),
         )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            credit_groups=group_by_role(self.object.credits.all()), **kwargs
+            credit_groups=group_by_role(self.object.credits.all()),
+            # One query for the albums with their films and covers.
+            albums=self.object.albums.select_related("film", "cover"),
+            **kwargs,
         )
 
     def get_meta(self):

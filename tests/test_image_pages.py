@@ -424,19 +424,7 @@ def test_pages_without_an_image_have_no_og_image(client, tron_with_images):
     assert '<meta name="twitter:card" content="summary">' in html
 
 
-# The film and person pages list albums through ``prefetch_related("soundtracks__cover")`` /
-# ``"albums__cover"``: one query more when the albums have covers. films/views.py cannot name
-# Soundtrack (the layer rule); the page composed above it should select the cover instead.
-ALBUM_PREFETCH = pytest.mark.xfail(
-    strict=True, reason="album covers are prefetched in a query of their own"
-)
-QUERY_PAGES = [
-    pytest.param(path, id=name, marks=ALBUM_PREFETCH if name in {"film", "person", "group"} else ())
-    for name, path in TRON_PAGES.items()
-]
-
-
-@pytest.mark.parametrize("path", QUERY_PAGES)
+@pytest.mark.parametrize("path", TRON_PAGES.values(), ids=TRON_PAGES.keys())
 def test_images_add_no_queries_to_a_page(client, tron_with_images, path):
     def queries():
         with CaptureQueriesContext(connection) as captured:
