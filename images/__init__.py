@@ -4,10 +4,11 @@
   decodable to the end) — ``open_image`` and the ``validate_image`` validator.
 - ``processing``: what is stored — the cleaned original (``clean_image``) under a safe,
   unique name (``safe_image_name``) and its renditions (``make_renditions``, ``plan_renditions``).
-- ``drawing``: the illustrations that stand in for artwork in the demo content.
+- ``models``: ``Image``, the one row per picture that films, people, albums and reviews point at
+  (``images.fields.ImageForeignKey``), with its alt text, credit, licence and focal point.
 
-Models use all of it through ``images.fields.CleanImageField``; templates through the
-``responsive_image`` tag in ``images.templatetags.images``.
+``Image.file`` uses all of it through ``images.fields.CleanImageField``; templates through the
+``responsive_image`` tag in ``images.templatetags.images``; the admin through ``images.admin``.
 """
 
 from images.processing import (

@@ -1,30 +1,19 @@
-"""Image fields for the content models: checked on upload, cleaned on save, with renditions.
+"""The fields behind ``images.Image``, and the key that content rows point at one with.
 
-Adopting it takes a few lines in a model (the film's poster shown; covers, photos and hero
-images are the same with their own names and folders)::
+``CleanImageField`` is ``Image.file``: checked on upload, cleaned on save, stored with its WebP
+renditions, its width and height written once from the cleaned image. Content models never
+hold a file themselves; they point at an Image::
 
-    from images.fields import (
-        CleanImageField, alt_text_field, decorative_field, image_dimension_field,
-        require_alt_text,
-    )
+    from images.fields import ImageForeignKey
 
     class Film(models.Model):
-        poster = CleanImageField(
-            upload_to="posters/", width_field="poster_width", height_field="poster_height",
-            blank=True,
-        )
-        poster_width = image_dimension_field()
-        poster_height = image_dimension_field()
-        poster_alt = alt_text_field()
-        poster_decorative = decorative_field()
+        poster = ImageForeignKey(related_name="poster_of", help_text="...")
 
-        def clean(self):
-            super().clean()
-            require_alt_text(self, "poster")
-
-and in a template ``{% load images %}{% responsive_image film.poster sizes="20rem" %}``.
-The names ``<field>_alt`` and ``<field>_decorative`` are the convention that
-``require_alt_text``, ``attach_image`` and the template tag rely on.
+and templates show it with ``{% load images %}{% responsive_image film.poster sizes="20rem" %}``
+(select the image with the row: ``select_related("poster")``). The ``<field>_alt`` /
+``<field>_decorative`` helpers below (``require_alt_text``, ``alt_text_for``, ``attach_image``)
+serve a model that keeps a ``CleanImageField`` of its own; ``images.Image`` has ``alt_text`` and
+``decorative`` and checks them in its ``clean()``.
 """
 
 from dataclasses import replace
