@@ -11,7 +11,7 @@ from django.utils.encoding import force_str
 from django.utils.formats import date_format
 from reversion.models import Version
 
-from editorial.revisions.storing import DELETED, Missing, python_value
+from editorial.revisions.storing import DELETED, Missing, restorable_value
 
 
 class RecoverError(Exception):
@@ -103,16 +103,12 @@ def _rebuild(version, warnings):
             field = model._meta.get_field(name)
         except FieldDoesNotExist:
             continue  # a column removed since the revision was kept
-        value = python_value(field, raw)
+        value = restorable_value(field, raw, warnings)
         if field.many_to_many:
-            m2m[name] = [item for item in value if not isinstance(item, Missing)]
-            warnings += [f"{item} was left out." for item in value if isinstance(item, Missing)]
+            m2m[name] = value
             continue
         if isinstance(value, Missing):
-            if not field.null:
-                raise RecoverError(f"It needs {value}, so it cannot come back.")
-            warnings.append(f"{value} was left out.")
-            value = None
+            raise RecoverError(f"It needs {value}, so it cannot come back.")
         setattr(obj, field.name, value)
     # Revisions kept before they stored everything: the uid is the version's id; times, now.
     if _object_id_field(model) == "uid" and "uid" not in data["fields"]:

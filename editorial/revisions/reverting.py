@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from editorial.revisions.storing import Missing, python_value, stored_fields, version_fields
+from editorial.revisions.storing import Missing, restorable_value, stored_fields, version_fields
 
 
 class RevertError(Exception):
@@ -24,21 +24,16 @@ def revert(obj, version, *, user, keep=(), comment=None):
     for field in version_fields(type(obj)):
         if field.name in keep or field.name not in stored:
             continue
-        value = python_value(field, stored[field.name])
+        value = restorable_value(field, stored[field.name], warnings)
         if field.many_to_many:
-            present = [item for item in value if not isinstance(item, Missing)]
-            warnings += [f"{item} was left out." for item in value if isinstance(item, Missing)]
-            if {item.pk for item in present} != set(
+            if {item.pk for item in value} != set(
                 getattr(obj, field.name).values_list("pk", flat=True)
             ):
-                m2m[field.name] = present
+                m2m[field.name] = value
                 changed.append(field.name)
             continue
         if isinstance(value, Missing):
-            if not field.null:
-                raise RevertError(f"This revision needs {value}, so it cannot be restored.")
-            warnings.append(f"{value} was left out.")
-            value = None
+            raise RevertError(f"This revision needs {value}, so it cannot be restored.")
         current = getattr(obj, field.name)
         if current != value:
             setattr(obj, field.name, value)

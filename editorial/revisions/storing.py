@@ -237,6 +237,21 @@ def python_value(field, raw):
     return field.to_python(raw)
 
 
+def restorable_value(field, raw, warnings):
+    """A stored value to put back, related rows deleted since left out and named in ``warnings``.
+
+    A required relation to a row gone since comes back as its ``Missing``: the caller refuses.
+    """
+    value = python_value(field, raw)
+    if field.many_to_many:
+        warnings += [f"{item} was left out." for item in value if isinstance(item, Missing)]
+        return [item for item in value if not isinstance(item, Missing)]
+    if isinstance(value, Missing) and field.null:
+        warnings.append(f"{value} was left out.")
+        return None
+    return value
+
+
 def display_value(field, value):
     if value is None or value == "":
         return "—"
