@@ -68,7 +68,8 @@ PUBLIC_QUERY_PARAMETERS = ["page", "q"]
 #: The files that read ``request.GET``; each one's parameters are swept above (or, for the page
 #: cache and the canonical-URL tag, by every public page the sweep requests).
 READS_THE_QUERY_STRING = {
-    "editorial/admin.py",  # compare: a, b (swept through every "compare" URL)
+    "editorial/admin_history.py",  # compare: a, b (swept through every "compare" URL)
+    "editorial/admin_recovery.py",  # the recover list's page: p (swept on every recover list)
     "pagecache/middleware.py",
     "pagemeta/templatetags/pagemeta.py",
     "reviews/preview.py",
@@ -205,6 +206,8 @@ def sweep_queries(client, *, every_filter):
                     _check(client, url, failures, {parameter: value})
         elif name and name.endswith("_compare"):
             query += ["a", "b"]
+        elif name and name.endswith("_recover_list"):
+            query += ["p"]
         elif name and name.endswith("_add"):
             page = _check(client, url, failures)
             fields = list(page.context["adminform"].form.fields) if page.context else []
