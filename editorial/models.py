@@ -97,6 +97,25 @@ class NamedModel(SluggedModel):
         return self.name
 
 
+class UidNaturalKeyManager(models.Manager):
+    """Rows with no name of their own (a picture, a track note), found by their uid."""
+
+    def get_by_natural_key(self, uid):
+        return self.get(uid=uid)
+
+
+class UidKeyedModel(LockVersionModel):
+    """A row whose natural key is its ``uid = uid_field()``, which the subclass declares."""
+
+    objects = UidNaturalKeyManager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (str(self.uid),)
+
+
 # Deletion guards ----------------------------------------------------------------------------
 
 

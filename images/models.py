@@ -13,7 +13,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 
-from editorial.models import LockVersionModel, changed_by_field, uid_field
+from editorial.models import UidKeyedModel, changed_by_field, uid_field
 from editorial.revisions import versioned
 from images.fields import (
     CleanImageField,
@@ -36,13 +36,8 @@ FOCAL_HELP = (
 )
 
 
-class ImageManager(models.Manager):
-    def get_by_natural_key(self, uid):
-        return self.get(uid=uid)
-
-
 @versioned
-class Image(LockVersionModel):
+class Image(UidKeyedModel):
     file = CleanImageField(
         "image",
         upload_to="images/",
@@ -83,8 +78,6 @@ class Image(LockVersionModel):
     updated_by = changed_by_field(verbose_name="last changed by")
     uid = uid_field()
 
-    objects = ImageManager()
-
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
@@ -99,9 +92,6 @@ class Image(LockVersionModel):
     def __str__(self):
         text = self.alt_text or self.caption or posixpath.basename(self.file.name or "") or "image"
         return text if len(text) <= 80 else f"{text[:79]}…"
-
-    def natural_key(self):
-        return (str(self.uid),)
 
     def clean(self):
         super().clean()

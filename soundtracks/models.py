@@ -1,5 +1,3 @@
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -10,6 +8,7 @@ from editorial.models import (
     Reliance,
     SluggedModel,
     SlugNaturalKeyManager,
+    UidKeyedModel,
     changed_by_field,
     guard_deletion,
     slug_field,
@@ -163,13 +162,8 @@ class Track(LockVersionModel):
         return format_duration(self.duration)
 
 
-class TrackNoteManager(models.Manager):
-    def get_by_natural_key(self, uid):
-        return self.get(uid=uid)
-
-
 @versioned
-class TrackNote(LockVersionModel):
+class TrackNote(UidKeyedModel):
     """What an editor knows about one track: the scene it scores and how the film uses it."""
 
     class Usage(models.TextChoices):
@@ -179,7 +173,7 @@ class TrackNote(LockVersionModel):
         UNKNOWN = "unknown", "Not known"
 
     # A stable identity that fixtures and dumps can refer to without primary keys.
-    uid = models.UUIDField("identifier", default=uuid.uuid4, unique=True, editable=False)
+    uid = uid_field()
     track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="notes")
     scene = models.CharField(
         max_length=300, blank=True, help_text="The scene the cue plays under, in a few words."
@@ -216,8 +210,6 @@ class TrackNote(LockVersionModel):
     created_by = changed_by_field(help_text="Writers may edit the notes they created; editors any.")
     updated_by = changed_by_field(verbose_name="last changed by")
 
-    objects = TrackNoteManager()
-
     class Meta:
         ordering = ["track_id", "cue_start", "pk"]
         indexes = [
@@ -230,9 +222,6 @@ class TrackNote(LockVersionModel):
 
     def get_absolute_url(self):
         return self.track.get_absolute_url()
-
-    def natural_key(self):
-        return (str(self.uid),)
 
     @property
     def cue_start_display(self):

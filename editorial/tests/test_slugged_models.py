@@ -1,4 +1,5 @@
-"""The shared slugged models: every catalogue row is named by its slug, in fixtures and dumps.
+"""The shared natural-key models: a catalogue row is named by its slug, a picture or a track
+note by its uid, in fixtures and dumps.
 
 The models are found in the app registry, not imported: editorial sits below the content apps.
 Their rows come from the Tron demo fixtures, which hold at least one of each.
@@ -11,7 +12,7 @@ from django.apps import apps
 from django.core import serializers
 from django.core.management import call_command
 
-from editorial.models import NamedModel, SluggedModel
+from editorial.models import NamedModel, SluggedModel, UidKeyedModel
 
 SLUGGED = {
     "films.franchise",
@@ -23,6 +24,7 @@ SLUGGED = {
     "reviews.review",
 }
 NAMED = {"films.franchise", "films.person", "reviews.author", "reviews.tag"}
+UID_KEYED = {"images.image", "soundtracks.tracknote"}
 
 
 def models_built_on(base):
@@ -66,6 +68,7 @@ def tron(db):
 def test_the_catalogue_models_build_on_the_shared_slugged_and_named_models():
     assert {model._meta.label_lower for model in models_built_on(SluggedModel)} == SLUGGED
     assert {model._meta.label_lower for model in models_built_on(NamedModel)} == NAMED
+    assert {model._meta.label_lower for model in models_built_on(UidKeyedModel)} == UID_KEYED
 
 
 def test_each_slug_is_unique_and_follows_the_field_it_is_made_from():
@@ -141,3 +144,21 @@ def test_a_dumped_row_under_a_new_slug_loads_as_a_new_row(tron, tmp_path):
         assert getattr(copy, text) == f"{getattr(original, text)} (copy)"
         reloaded = next(serializers.deserialize("json", path.read_text("utf-8")))
         assert reloaded.object.pk == copy.pk  # found again by its slug, not added twice
+
+
+def test_a_track_note_is_its_uid_and_a_dump_loads_back_over_the_same_rows(tron, tmp_path):
+    model = apps.get_model("soundtracks", "TrackNote")
+    notes = list(model._default_manager.all())
+    assert notes
+    for note in notes:
+        assert note.natural_key() == (str(note.uid),)
+        assert model._default_manager.get_by_natural_key(str(note.uid)).pk == note.pk
+    before = {note.uid: columns(note) for note in notes}
+    path = tmp_path / "notes.json"
+    entries = dump(model, path)
+    assert all("pk" not in entry for entry in entries)
+    model._base_manager.update(scene="Changed")
+
+    call_command("loaddata", str(path), verbosity=0)
+
+    assert {note.uid: columns(note) for note in model._base_manager.all()} == before
