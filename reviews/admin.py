@@ -1,3 +1,8 @@
+"""The reviews admin: the change form editors and writers share, its actions and share links.
+
+Just over 400 lines: one ModelAdmin whose form, actions and share view belong together.
+"""
+
 import json
 
 from django import forms

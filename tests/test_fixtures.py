@@ -3,6 +3,9 @@
 The fixtures carry no primary keys, only natural keys, so they can be loaded twice, loaded into a
 database that already holds content, and dumped and reloaded, without touching anything else.
 They also have to carry the seed article and the checked facts in ``facts/tron.md`` faithfully.
+
+Over 400 lines on purpose: each checked fact of the seed gets a test of its own here, next to
+the others it is read with, so that a fixture edit meets every fact it could break.
 """
 
 import datetime

@@ -1,8 +1,10 @@
 """Images in the product: the four content models' choice of an ``images.Image``, the admin's
 choosers, thumbnails and previews, the reader pages' markup and link previews, and the demo.
 
-The pipeline itself (decoding, cleaning, renditions, names) is tested in ``tests/test_images.py``
-and uploads in ``tests/test_image_uploads.py``; the Image model in ``images/tests``.
+The pipeline itself (decoding, cleaning, renditions, names) is tested in
+``tests/test_image_validation.py`` and ``test_image_renditions.py``, and uploads in
+``tests/test_image_uploads.py``; the Image model in ``images/tests``.
+(Just over 400 lines: four models times the admin and the reader pages.)
 """
 
 import io
@@ -26,7 +28,7 @@ from reviews.models import Review
 from reviews.tests.factories import ReviewFactory
 from soundtracks.models import Soundtrack
 from soundtracks.tests.factories import SoundtrackFactory
-from tests.test_images import png, stored_files
+from tests.image_inputs import png, stored_files
 
 pytestmark = pytest.mark.django_db
 

@@ -29,7 +29,7 @@ from editorial.tests.factories import EditorFactory
 from images import validate_image
 from images.fields import CleanImageField
 from images.models import Image as ImageRow
-from tests.test_images import BAD_UPLOADS, encode, picture, stored_files
+from tests.image_inputs import BAD_UPLOADS, encode, picture, stored_files
 
 pytestmark = [
     pytest.mark.django_db,
