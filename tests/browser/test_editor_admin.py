@@ -14,7 +14,7 @@ def test_editor_logs_in_and_opens_the_film_change_form(page, page_problems, edit
 
     page.goto("/admin/")
     page.get_by_label("Username").fill(editor.username)
-    # tests/factories.py gives every user this password.
+    # editorial/tests/factories.py gives every user this password.
     page.get_by_label("Password").fill("correct horse battery")
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(re.compile(r"/admin/$"))
@@ -23,5 +23,5 @@ def test_editor_logs_in_and_opens_the_film_change_form(page, page_problems, edit
     page.get_by_role("link", name="Films", exact=True).first.click()
     page.locator("#result_list").get_by_role("link", name=film.title, exact=True).click()
     expect(page).to_have_url(re.compile(rf"/admin/films/film/{film.pk}/change/$"))
-    expect(page.get_by_label("Title")).to_have_value(film.title)
+    expect(page.get_by_role("textbox", name="Title:", exact=True)).to_have_value(film.title)
     page_problems.assert_clean()
