@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from editorial.tests.admin_forms import admin_url
+from editorial.tests.admin_forms import admin_url, form_errors, post_change
 from images.migrating import DEMO_CREDIT, _is_demo_drawing
 from images.models import Image
 from images.tests.factories import ImageFactory, png_bytes
@@ -120,6 +120,41 @@ def test_the_image_admin_add_form_checks_the_upload_and_the_credit(editor_client
     image = Image.objects.get()
     assert image.created_by is not None
     assert (media_root / image.renditions[0].name).is_file()
+
+
+# Every field the library's form adds, fed what a hostile or careless editor might send: each is
+# a form error on that field, and the stored row is unchanged.
+HOSTILE_FIELDS = [
+    ("focal_x", "-1"),
+    ("focal_x", "101"),
+    ("focal_x", "abc"),
+    ("focal_x", "1.5"),
+    ("focal_x", "9" * 30),
+    ("focal_y", "100000"),
+    ("source_url", "javascript:alert(1)"),
+    ("source_url", "http://"),
+    ("source_url", "https://example.org/" + "a" * 300),
+    ("credit", "c" * 201),
+    ("licence", "l" * 201),
+    ("caption", "x" * 301),
+    ("alt_text", "a" * 301),
+    ("alt_text", ""),
+]
+
+
+@pytest.mark.parametrize(("field", "value"), HOSTILE_FIELDS)
+def test_the_library_form_answers_hostile_values_with_an_error_on_the_field(
+    editor_client, field, value
+):
+    image = ImageFactory(focal_x=50, focal_y=50)
+    before = Image.objects.values().get(pk=image.pk)
+
+    response = post_change(editor_client, image, **{field: value})
+
+    assert response.status_code == 200, form_errors(response)
+    errors = response.context["adminform"].form.errors
+    assert set(errors) == {field}, errors
+    assert Image.objects.values().get(pk=image.pk) == before
 
 
 # The data migration -----------------------------------------------------------------------
