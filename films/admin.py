@@ -14,7 +14,7 @@ from editorial.admin import (
 from editorial.admin_input import InputSafeAdminMixin, InputSafeInlineMixin
 from editorial.filters import year_filter
 from films.models import Credit, Film, Franchise, Person
-from images.admin import IMAGES_CSS, image_preview, thumbnail
+from images.admin import IMAGES_CSS, image_columns
 
 
 class FranchiseFilmInline(InputSafeInlineMixin, LockedInlineMixin, admin.TabularInline):
@@ -100,13 +100,7 @@ class PersonAdmin(
         groups = obj.groups.all() if obj.pk else []
         return ", ".join(group.name for group in groups) or "—"
 
-    @admin.display(description="photo")
-    def photo_thumbnail(self, obj):
-        return thumbnail(obj.photo)
-
-    @admin.display(description="current photo")
-    def photo_preview(self, obj):
-        return image_preview(obj.photo)
+    photo_thumbnail, photo_preview = image_columns("photo")
 
 
 class CreditInline(InputSafeInlineMixin, LockedInlineMixin, admin.TabularInline):
@@ -172,13 +166,7 @@ class FilmAdmin(InputSafeAdminMixin, LockedAdminMixin, EditorialAdmin):
     def directed_by(self, obj):
         return ", ".join(credit.person.name for credit in obj.director_credits) or "—"
 
-    @admin.display(description="poster")
-    def poster_thumbnail(self, obj):
-        return thumbnail(obj.poster)
-
-    @admin.display(description="current poster")
-    def poster_preview(self, obj):
-        return image_preview(obj.poster)
+    poster_thumbnail, poster_preview = image_columns("poster")
 
     @admin.display(description="infobox (as readers see it)")
     def infobox(self, obj):

@@ -1,7 +1,11 @@
 """Images in the admin: the image library, a changelist thumbnail and a change form's preview.
 
-Content admins show ``thumbnail(obj.poster)`` in their changelists (with the image in
-``list_select_related``) and ``image_preview(obj.poster)`` beside an autocomplete chooser.
+Content admins take both columns for an image key from ``image_columns``::
+
+    poster_thumbnail, poster_preview = image_columns("poster")
+
+and list ``poster_thumbnail`` (with the image in ``list_select_related``) and show
+``poster_preview`` beside the autocomplete chooser.
 """
 
 from django.contrib import admin
@@ -37,6 +41,22 @@ def thumbnail(image):
     if not image:
         return "—"
     return _img(image, image.renditions[0], "cuesheet-thumbnail")
+
+
+def image_columns(field, noun=None):
+    """A changelist thumbnail and a change form preview of the image key ``field``, as two
+    ModelAdmin methods; ``noun`` names them to editors (the field's name by default)."""
+    noun = noun or field.replace("_", " ")
+
+    @admin.display(description=noun)
+    def column(self, obj):
+        return thumbnail(getattr(obj, field))
+
+    @admin.display(description=f"current {noun}")
+    def preview(self, obj):
+        return image_preview(getattr(obj, field))
+
+    return column, preview
 
 
 def image_preview(image):

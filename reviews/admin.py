@@ -21,7 +21,7 @@ from editorial.admin import EditorialAdmin, GuardedDeleteMixin, LockedAdminMixin
 from editorial.admin_input import InputSafeAdminMixin
 from editorial.locking import OptimisticLockForm
 from editorial.revisions import stored_fields
-from images.admin import IMAGES_CSS, image_preview, thumbnail
+from images.admin import IMAGES_CSS, image_columns
 from reviews import services
 from reviews.markdown import MAX_LENGTH
 from reviews.models import Author, Review, Tag
@@ -268,13 +268,7 @@ class ReviewAdmin(InputSafeAdminMixin, EditorialAdmin):
     def bylines(self, obj):
         return ", ".join(author.name for author in obj.authors.all())
 
-    @admin.display(description="hero image")
-    def hero_thumbnail(self, obj):
-        return thumbnail(obj.hero_image)
-
-    @admin.display(description="current hero image")
-    def hero_image_preview(self, obj):
-        return image_preview(obj.hero_image)
+    hero_thumbnail, hero_image_preview = image_columns("hero_image")
 
     @admin.display(description="on the site", ordering="publish_at")
     def on_site(self, obj):

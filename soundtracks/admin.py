@@ -15,7 +15,7 @@ from editorial.filters import year_filter
 from editorial.locking import OptimisticLockForm
 from editorial.revisions import stored_fields
 from editorial.visibility import VisibleRelationsMixin
-from images.admin import IMAGES_CSS, image_preview, thumbnail
+from images.admin import IMAGES_CSS, image_columns
 from soundtracks.durations import format_duration
 from soundtracks.models import Soundtrack, Track, TrackNote
 
@@ -70,13 +70,7 @@ class SoundtrackAdmin(InputSafeAdminMixin, LockedAdminMixin, EditorialAdmin):
     def running_time(self, obj):
         return format_duration(obj._running_time) or "—"
 
-    @admin.display(description="cover")
-    def cover_thumbnail(self, obj):
-        return thumbnail(obj.cover)
-
-    @admin.display(description="current cover")
-    def cover_preview(self, obj):
-        return image_preview(obj.cover)
+    cover_thumbnail, cover_preview = image_columns("cover")
 
 
 CHANGE_ANY_NOTE = "soundtracks.change_any_tracknote"
