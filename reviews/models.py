@@ -20,7 +20,7 @@ from images.fields import ImageForeignKey
 from reviews.citations import find_tracks
 from reviews.markdown import MAX_LENGTH, TRACK_SYNTAX_HELP, render_markdown
 from reviews.querysets import ReviewQuerySet
-from soundtracks.models import Soundtrack, Track
+from soundtracks.models import Cue, Soundtrack, Track, TrackNote
 
 
 class Author(NamedModel):
@@ -85,6 +85,28 @@ class Review(SluggedModel):
         blank=True,
         editable=False,
         help_text="The tracks the body links to.",
+    )
+    cited_cues = models.ManyToManyField(
+        Cue,
+        related_name="citing_reviews",
+        blank=True,
+        editable=False,
+        help_text="The cues the body links to.",
+    )
+    # What the review is the source of: declared here, as reviews sit above soundtracks.
+    cues_sourced = models.ManyToManyField(
+        Cue,
+        related_name="source_reviews",
+        blank=True,
+        verbose_name="cues it is the source for",
+        help_text="Cues of the cue sheet whose facts (scene, use) come from this review.",
+    )
+    notes_sourced = models.ManyToManyField(
+        TrackNote,
+        related_name="source_reviews",
+        blank=True,
+        verbose_name="track notes it is the source for",
+        help_text="Track notes that come from this review.",
     )
     authors = models.ManyToManyField(Author, related_name="reviews", blank=True)
     film = models.ForeignKey(

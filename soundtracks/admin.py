@@ -87,17 +87,11 @@ class TrackNoteForm(OptimisticLockForm):
         fields = "__all__"
 
 
-# The source review chooser offers only the reviews the user may see (editorial.visibility).
-class TrackNoteInline(
-    InputSafeInlineMixin,
-    VisibleRelationsMixin,
-    LockedInlineMixin,
-    admin.StackedInline,
-):
+class TrackNoteInline(InputSafeInlineMixin, LockedInlineMixin, admin.StackedInline):
     model = TrackNote
     form = TrackNoteForm
-    fields = ("scene", "cue_start", "usage", "text", "author", "source_review")
-    autocomplete_fields = ("author", "source_review")
+    fields = ("text", "author")
+    autocomplete_fields = ("author",)
     extra = 0
 
 
@@ -139,22 +133,18 @@ class TrackAdmin(
 
 
 @admin.register(TrackNote)
-class TrackNoteAdmin(InputSafeAdminMixin, VisibleRelationsMixin, EditorialAdmin):
-    list_display = ("track", "album", "scene", "usage", "cue_starts_at", "author")
-    list_filter = ("usage", "track__soundtrack__film__franchise")
+class TrackNoteAdmin(InputSafeAdminMixin, EditorialAdmin):
+    list_display = ("track", "album", "author", "updated_at")
+    list_filter = ("track__soundtrack__film__franchise",)
     list_select_related = ("track__soundtrack", "author")
-    search_fields = ("scene", "text", "track__title", "track__soundtrack__title")
-    autocomplete_fields = ("track", "author", "source_review")
-    fields = ("track", "scene", "cue_start", "usage", "text", "author", "source_review")
+    search_fields = ("text", "track__title", "track__soundtrack__title")
+    autocomplete_fields = ("track", "author")
+    fields = ("track", "text", "author")
     form = TrackNoteForm
 
     @admin.display(description="album", ordering="track__soundtrack__title")
     def album(self, obj):
         return obj.track.soundtrack
-
-    @admin.display(description="cue starts", ordering="cue_start")
-    def cue_starts_at(self, obj):
-        return obj.cue_start_display or "—"
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -16,16 +16,12 @@ from django.db.migrations.loader import MigrationLoader
 ROOT = Path(__file__).resolve().parents[2]
 
 # Edges that break the rule and are allowed by name, each with why. Nothing else is.
-ALLOWED_RELATIONS = {
-    # A cue note names the review it came from. The relation should be declared on the reviews
-    # side (reviews points at soundtracks); moving it needs a data migration and the admin's
-    # source-review inline and permissions rebuilt on the reviews side, not done yet (issue 10).
-    ("soundtracks.TrackNote.source_review", "reviews"),
-}
+ALLOWED_RELATIONS = set()
 ALLOWED_MIGRATION_DEPENDENCIES = {
-    # Historic: these migrations created and indexed TrackNote.source_review above, so they
-    # must run after the reviews table and its indexes exist; databases that applied them
-    # keep them in django_migrations. They go when that relation moves to reviews (squashed).
+    # Historic: these migrations created and indexed TrackNote.source_review, a relation that
+    # pointed up at reviews until reviews 0014 moved it onto the review (Review.notes_sourced,
+    # cues_sourced) and soundtracks 0010 dropped it. Databases that applied them keep them in
+    # django_migrations, so they stay until the soundtracks migrations are squashed.
     (("soundtracks", "0001_initial"), ("reviews", "0001_initial")),
     (("soundtracks", "0003_indexes_for_scale"), ("reviews", "0006_indexes_for_scale")),
 }

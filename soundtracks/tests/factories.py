@@ -1,9 +1,9 @@
-"""factory_boy factories for albums, their tracks and track notes."""
+"""factory_boy factories for albums, their tracks and track notes, cues and themes."""
 
 import factory
 
 from films.tests.factories import FilmFactory
-from soundtracks.models import Soundtrack, Track, TrackNote
+from soundtracks.models import Cue, CueTrack, Soundtrack, Theme, ThemeAppearance, Track, TrackNote
 
 
 class SoundtrackFactory(factory.django.DjangoModelFactory):
@@ -32,6 +32,40 @@ class TrackNoteFactory(factory.django.DjangoModelFactory):
         model = TrackNote
 
     track = factory.SubFactory(TrackFactory)
-    scene = "Opening credits"
-    usage = TrackNote.Usage.WHOLE
     text = "A note."
+
+
+class CueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cue
+
+    film = factory.SubFactory(FilmFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Cue {n}")
+    slug = factory.Sequence(lambda n: f"cue-{n}")
+
+
+class CueTrackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CueTrack
+
+    track = factory.SubFactory(TrackFactory)
+    cue = factory.SubFactory(CueFactory, film=factory.SelfAttribute("..track.soundtrack.film"))
+    extent = CueTrack.Extent.WHOLE
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    name = factory.Sequence(lambda n: f"Theme {n}")
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+    film = factory.SubFactory(FilmFactory)
+
+
+class ThemeAppearanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ThemeAppearance
+
+    theme = factory.SubFactory(ThemeFactory)
+    cue = factory.SubFactory(CueFactory, film=factory.SelfAttribute("..theme.film"))

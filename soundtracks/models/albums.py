@@ -164,29 +164,13 @@ class Track(LockVersionModel):
 
 @versioned
 class TrackNote(UidKeyedModel):
-    """What an editor knows about one track: the scene it scores and how the film uses it."""
-
-    class Usage(models.TextChoices):
-        WHOLE = "whole", "Used whole"
-        PART = "part", "Used in part"
-        NOT_USED = "not_used", "Not used in the film"
-        UNKNOWN = "unknown", "Not known"
+    """An editor's commentary on one album track. Where the track plays in the film is the cue
+    sheet's business (``Cue``); the review a note came from is declared by the review
+    (``Review.notes_sourced``), which sits above this app."""
 
     # A stable identity that fixtures and dumps can refer to without primary keys.
     uid = uid_field()
     track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="notes")
-    scene = models.CharField(
-        max_length=300, blank=True, help_text="The scene the cue plays under, in a few words."
-    )
-    cue_start = DurationSecondsField(
-        "cue starts at",
-        null=True,
-        blank=True,
-        help_text="Where in the film the cue starts, as m:ss or h:mm:ss. Leave empty if unknown.",
-    )
-    usage = models.CharField(
-        "use in the film", max_length=20, choices=Usage.choices, default=Usage.UNKNOWN
-    )
     text = models.TextField("note", blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -195,37 +179,20 @@ class TrackNote(UidKeyedModel):
         blank=True,
         related_name="track_notes",
     )
-    # Referenced by name, not imported: reviews sit above soundtracks and this app never imports
-    # them. The note survives its review being deleted.
-    source_review = models.ForeignKey(
-        "reviews.Review",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="track_notes",
-        help_text="The review this note came from, if any.",
-    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = changed_by_field(help_text="Writers may edit the notes they created; editors any.")
     updated_by = changed_by_field(verbose_name="last changed by")
 
     class Meta:
-        ordering = ["track_id", "cue_start", "pk"]
-        indexes = [
-            models.Index(fields=["track", "cue_start", "id"], name="tracknote_track_cue_idx")
-        ]
+        ordering = ["track_id", "pk"]
         permissions = [("change_any_tracknote", "Can edit track notes other people created")]
 
     def __str__(self):
-        return f"Note on {self.track.title}" + (f": {self.scene}" if self.scene else "")
+        return f"Note on {self.track.title}"
 
     def get_absolute_url(self):
         return self.track.get_absolute_url()
-
-    @property
-    def cue_start_display(self):
-        return format_duration(self.cue_start)
 
 
 def _albums_listing(people):
