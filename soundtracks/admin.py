@@ -17,7 +17,10 @@ from editorial.revisions import stored_fields
 from editorial.visibility import VisibleRelationsMixin
 from images.admin import IMAGES_CSS, image_columns
 from soundtracks.durations import format_duration
-from soundtracks.models import Soundtrack, Track, TrackNote
+from films.admin import FilmAdmin
+from films.models import Film
+from soundtracks.admin_paste import PasteCueSheetMixin, PasteTracklistMixin
+from soundtracks.models import Cue, Soundtrack, Track, TrackNote
 
 
 class TrackInline(InputSafeInlineMixin, LockedInlineMixin, admin.TabularInline):
@@ -28,7 +31,7 @@ class TrackInline(InputSafeInlineMixin, LockedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Soundtrack)
-class SoundtrackAdmin(InputSafeAdminMixin, LockedAdminMixin, EditorialAdmin):
+class SoundtrackAdmin(PasteTracklistMixin, InputSafeAdminMixin, LockedAdminMixin, EditorialAdmin):
     list_display = (
         "title",
         "cover_thumbnail",
@@ -176,3 +179,22 @@ class TrackNoteAdmin(InputSafeAdminMixin, EditorialAdmin):
         if not change and obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+
+
+# The film's cue sheet ----------------------------------------------------------------------
+# Cues live in this app, above films: this layer extends the film's admin with them.
+
+
+class CueInline(InputSafeInlineMixin, LockedInlineMixin, admin.TabularInline):
+    model = Cue
+    fields = ("order", "code", "title", "start", "end", "usage", "scene", "scene_is_spoiler")
+    extra = 0
+    show_change_link = True
+
+
+admin.site.unregister(Film)
+
+
+@admin.register(Film)
+class FilmWithCueSheetAdmin(PasteCueSheetMixin, FilmAdmin):
+    inlines = (*FilmAdmin.inlines, CueInline)
