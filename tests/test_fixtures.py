@@ -25,8 +25,13 @@ from films.models import Credit, Film, Person
 from films.tests.factories import CreditFactory, FilmFactory, FranchiseFactory, PersonFactory
 from reviews.models import Review
 from reviews.tests.factories import AuthorFactory, ReviewFactory, TagFactory
-from soundtracks.models import Soundtrack, Track, TrackNote
-from soundtracks.tests.factories import SoundtrackFactory, TrackFactory, TrackNoteFactory
+from soundtracks.models import Cue, CueTrack, Soundtrack, Track, TrackNote
+from soundtracks.tests.factories import (
+    CueTrackFactory,
+    SoundtrackFactory,
+    TrackFactory,
+    TrackNoteFactory,
+)
 
 CONTENT_APPS = ("films", "soundtracks", "reviews")
 
@@ -52,6 +57,9 @@ EXPECTED_ROWS = {
     "soundtracks.Soundtrack_artists": 4,
     "soundtracks.Track": 67,
     "soundtracks.TrackNote": 3,
+    "soundtracks.Cue": 3,
+    "soundtracks.Cue_composers": 3,
+    "soundtracks.CueTrack": 3,
     "reviews.Author": 1,
     "reviews.Tag": 3,
     "reviews.Review": 1,
@@ -59,6 +67,8 @@ EXPECTED_ROWS = {
     "reviews.Review_other_films": 2,
     "reviews.Review_soundtracks": 3,
     "reviews.Review_tags": 3,
+    "reviews.Review_cues_sourced": 3,
+    "reviews.Review_notes_sourced": 3,
 }
 
 
@@ -84,7 +94,12 @@ def canonical_content():
     for model in content_models():
         if model._meta.auto_created:
             continue
-        m2m_names = {field.name for field in model._meta.many_to_many}
+        # Relations through a model of their own (a cue's tracks) are that model's rows.
+        m2m_names = {
+            field.name
+            for field in model._meta.many_to_many
+            if field.remote_field.through._meta.auto_created
+        }
         for row in serializers.serialize(
             "python",
             model._default_manager.all(),
@@ -178,7 +193,10 @@ def test_loading_tron_leaves_existing_content_with_colliding_pks_unchanged(db):
     review.soundtracks.set([album])
     review.tags.set([tag])
     for n, track in enumerate(tracks, start=1):
-        TrackNoteFactory(pk=n, track=track, source_review=review)
+        note = TrackNoteFactory(pk=n, track=track)
+        link = CueTrackFactory(pk=n, track=track, cue__pk=n, cue__slug=f"cue-{n}")
+        review.notes_sourced.add(note)
+        review.cues_sourced.add(link.cue)
     # A real database's sequences are past its rows; PostgreSQL's do not move on explicit pks.
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), content_models()):
@@ -417,16 +435,35 @@ def test_tron_ares_track_durations_are_left_empty_as_unverified(tron):
     assert set(durations) == {None}
 
 
-def test_track_notes_record_the_scenes_the_review_describes(tron):
-    notes = TrackNote.objects.select_related("track__soundtrack", "source_review")
+def test_the_cue_sheet_holds_the_scenes_the_review_describes_and_no_unverified_time(tron):
+    cues = Cue.objects.filter(film__slug="tron-ares").prefetch_related(
+        "track_links__track", "source_reviews", "composers"
+    )
 
-    assert {
-        (note.track.soundtrack.slug, note.track.position): (note.usage, note.cue_start)
-        for note in notes
-    } == {
-        ("tron-ares-soundtrack", 1): (TrackNote.Usage.UNKNOWN, None),
-        ("tron-ares-soundtrack", 7): (TrackNote.Usage.PART, None),
-        ("tron-ares-soundtrack", 12): (TrackNote.Usage.PART, None),
-    }
-    assert {note.source_review.slug for note in notes} == {REVIEW_SLUG}
-    assert all(note.scene and note.text for note in notes)
+    assert [
+        (
+            cue.order,
+            cue.title,
+            cue.usage,
+            [(link.track.position, link.extent) for link in cue.track_links.all()],
+        )
+        for cue in cues
+    ] == [
+        (1, "Init", Cue.Usage.MAIN_TITLE, [(1, "")]),
+        (2, "I Know You Can Feel It", Cue.Usage.BACKGROUND_VOCAL, [(7, CueTrack.Extent.PART)]),
+        (3, "Who Wants to Live Forever?", Cue.Usage.BACKGROUND_VOCAL, [(12, CueTrack.Extent.PART)]),
+    ]
+    for cue in cues:
+        assert cue.scene
+        assert (cue.code, cue.start, cue.end) == ("", None, None)  # none is verified
+        assert [review.slug for review in cue.source_reviews.all()] == [REVIEW_SLUG]
+        assert [person.slug for person in cue.composers.all()] == ["nine-inch-nails"]
+    assert "Ares and Eve escape the Grid" in [cue.scene for cue in cues]
+
+
+def test_track_notes_keep_the_commentary_and_name_the_review_they_came_from(tron):
+    notes = TrackNote.objects.select_related("track__soundtrack").prefetch_related("source_reviews")
+
+    assert sorted(note.track.position for note in notes) == [1, 7, 12]
+    assert all(note.text for note in notes)
+    assert {review.slug for note in notes for review in note.source_reviews.all()} == {REVIEW_SLUG}

@@ -12,8 +12,22 @@ from films.models import Credit, Film, Franchise, Person
 from films.tests.factories import CreditFactory, FilmFactory, FranchiseFactory, PersonFactory
 from reviews.models import Author, Review, Tag
 from reviews.tests.factories import AuthorFactory, ReviewFactory, TagFactory
-from soundtracks.models import Soundtrack, Track, TrackNote
-from soundtracks.tests.factories import SoundtrackFactory, TrackFactory, TrackNoteFactory
+from soundtracks.models import (
+    Cue,
+    CueTrack,
+    Soundtrack,
+    Theme,
+    ThemeAppearance,
+    Track,
+    TrackNote,
+)
+from soundtracks.tests.factories import (
+    CueTrackFactory,
+    SoundtrackFactory,
+    ThemeAppearanceFactory,
+    TrackFactory,
+    TrackNoteFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -166,11 +180,31 @@ def build_one_of_each():
     track = TrackFactory(soundtrack=soundtrack)
     review = ReviewFactory(film=film)
     review.tags.add(TagFactory())
-    TrackNoteFactory(track=track, source_review=review)
+    review.notes_sourced.add(TrackNoteFactory(track=track))
+    cue = CueTrackFactory(track=track).cue
+    cue.composers.add(group)
+    review.cues_sourced.add(cue)
+    ThemeAppearanceFactory(cue=cue, theme__film=film)
 
 
 @pytest.mark.parametrize(
-    "model", [Franchise, Person, Film, Credit, Soundtrack, Track, TrackNote, Author, Tag, Review]
+    "model",
+    [
+        Franchise,
+        Person,
+        Film,
+        Credit,
+        Soundtrack,
+        Track,
+        TrackNote,
+        Cue,
+        CueTrack,
+        Theme,
+        ThemeAppearance,
+        Author,
+        Tag,
+        Review,
+    ],
 )
 def test_natural_keys_round_trip(model):
     build_one_of_each()

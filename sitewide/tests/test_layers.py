@@ -67,12 +67,15 @@ def upward_relations(layers):
 
 
 def upward_migration_dependencies(layers):
-    graph = MigrationLoader(None, ignore_no_migrations=True).graph
+    """Dependencies a migration declares on a higher app. A higher app's ``run_before`` (reviews
+    0014 runs before soundtracks 0010, which drops what it copies) is its own declaration,
+    pointing down, and not counted: the lower migration names nothing above it."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
     found = set()
-    for key in graph.nodes:
-        for parent in graph.node_map[key].parents:
-            if breaks_the_rule(layers, key[0], parent.key[0]):
-                found.add((key, parent.key))
+    for key, migration in loader.disk_migrations.items():
+        for app_label, name in migration.dependencies:
+            if breaks_the_rule(layers, key[0], app_label):
+                found.add((key, (app_label, name)))
     return found
 
 

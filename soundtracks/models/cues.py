@@ -75,7 +75,10 @@ class Cue(LockVersionModel):
         "Empty: made from the cue code or the title.",
     )
     start = DurationSecondsField(
-        "in", null=True, blank=True, help_text="Where it starts, as m:ss or h:mm:ss. Empty: unknown."
+        "in",
+        null=True,
+        blank=True,
+        help_text="Where it starts, as m:ss or h:mm:ss. Empty: unknown.",
     )
     end = DurationSecondsField(
         "out", null=True, blank=True, help_text="Where it ends, as m:ss or h:mm:ss. Empty: unknown."
@@ -103,18 +106,14 @@ class Cue(LockVersionModel):
         blank=True,
         help_text="Who performs it, when not the composers (a song's artist).",
     )
-    known_from = models.CharField(
-        "known from", max_length=20, choices=Source.choices, blank=True
-    )
+    known_from = models.CharField("known from", max_length=20, choices=Source.choices, blank=True)
     source_detail = models.CharField(
         "source",
         max_length=300,
         blank=True,
         help_text="Which cue sheet or article, or a web address. A review is named on the review.",
     )
-    tracks = models.ManyToManyField(
-        Track, through="CueTrack", related_name="cues", blank=True
-    )
+    tracks = models.ManyToManyField(Track, through="CueTrack", related_name="cues", blank=True)
     created_at = models.DateTimeField(auto_now_add=True, null=True)
     updated_at = models.DateTimeField("last changed", auto_now=True, null=True)
     created_by = changed_by_field(help_text="Who added the cue.")
@@ -138,7 +137,9 @@ class Cue(LockVersionModel):
                 violation_error_message="Another cue of this film has this slug.",
             ),
             models.CheckConstraint(
-                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gt=models.F("start")),
+                condition=Q(start__isnull=True)
+                | Q(end__isnull=True)
+                | Q(end__gt=models.F("start")),
                 name="cue_ends_after_it_starts",
                 violation_error_message="A cue must end after it starts.",
             ),
@@ -154,7 +155,8 @@ class Cue(LockVersionModel):
     def natural_key(self):
         return (*self.film.natural_key(), self.slug)
 
-    natural_key.dependencies = ["films.film"]
+    # Its people and the tracks it became load first, so a dump loads in one pass.
+    natural_key.dependencies = ["films.film", "films.person", "soundtracks.track"]
 
     @property
     def anchor(self):
