@@ -14,12 +14,12 @@ from editorial.admin_input import InputSafeAdminMixin, InputSafeInlineMixin
 from editorial.filters import year_filter
 from editorial.locking import OptimisticLockForm
 from editorial.revisions import stored_fields
-from editorial.visibility import VisibleRelationsMixin
-from images.admin import IMAGES_CSS, image_columns
-from soundtracks.durations import format_duration
 from films.admin import FilmAdmin
 from films.models import Film
+from images.admin import IMAGES_CSS, image_columns
+from soundtracks.admin_cues import CueInline, give_film_composers, scoped_results
 from soundtracks.admin_paste import PasteCueSheetMixin, PasteTracklistMixin
+from soundtracks.durations import format_duration
 from soundtracks.models import Cue, Soundtrack, Track, TrackNote
 
 
@@ -117,6 +117,11 @@ class TrackAdmin(
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_note_count=Count("notes"))
 
+    def get_search_results(self, request, queryset, search_term):
+        # A cue's album-track chooser offers only tracks of its film's albums.
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        return scoped_results(request, queryset), duplicates
+
     @admin.display(description="duration", ordering="duration")
     def length(self, obj):
         return obj.duration_display or "—"
@@ -150,7 +155,7 @@ class TrackNoteAdmin(InputSafeAdminMixin, EditorialAdmin):
         return obj.track.soundtrack
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
+        queryset = super().get_queryset(request).select_related(*self.list_select_related)
         if not request.user.has_perm(CHANGE_ANY_NOTE):
             queryset = queryset.filter(created_by=request.user)
         return queryset
@@ -184,17 +189,14 @@ class TrackNoteAdmin(InputSafeAdminMixin, EditorialAdmin):
 # The film's cue sheet ----------------------------------------------------------------------
 # Cues live in this app, above films: this layer extends the film's admin with them.
 
-
-class CueInline(InputSafeInlineMixin, LockedInlineMixin, admin.TabularInline):
-    model = Cue
-    fields = ("order", "code", "title", "start", "end", "usage", "scene", "scene_is_spoiler")
-    extra = 0
-    show_change_link = True
-
-
 admin.site.unregister(Film)
 
 
 @admin.register(Film)
 class FilmWithCueSheetAdmin(PasteCueSheetMixin, FilmAdmin):
     inlines = (*FilmAdmin.inlines, CueInline)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Cue and formset.new_objects:
+            give_film_composers(form.instance, formset.new_objects)

@@ -4,11 +4,20 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from editorial.tests.admin_forms import form_data, form_errors
 from films.models import Credit, Film
 from films.tests.factories import CreditFactory, FilmFactory, FranchiseFactory, PersonFactory
 from reviews.tests.factories import AuthorFactory, ReviewFactory, TagFactory
 from soundtracks.models import Track, TrackNote
-from soundtracks.tests.factories import SoundtrackFactory, TrackFactory, TrackNoteFactory
+from soundtracks.tests.factories import (
+    CueFactory,
+    CueTrackFactory,
+    SoundtrackFactory,
+    ThemeAppearanceFactory,
+    ThemeFactory,
+    TrackFactory,
+    TrackNoteFactory,
+)
 
 CONTENT_APPS = {"films", "soundtracks", "reviews"}
 
@@ -20,6 +29,8 @@ FACTORIES = {
     "soundtracks.soundtrack": SoundtrackFactory,
     "soundtracks.track": TrackFactory,
     "soundtracks.tracknote": TrackNoteFactory,
+    "soundtracks.cue": CueFactory,
+    "soundtracks.theme": ThemeFactory,
     "reviews.author": AuthorFactory,
     "reviews.tag": TagFactory,
     "reviews.review": ReviewFactory,
@@ -65,6 +76,10 @@ def make_rows(label, count):
             TrackFactory(soundtrack=obj)
         elif label == "soundtracks.track":
             TrackNoteFactory(track=obj)
+        elif label == "soundtracks.cue":
+            CueTrackFactory(cue=obj, track__soundtrack__film=obj.film)
+        elif label == "soundtracks.theme":
+            ThemeAppearanceFactory(theme=obj)
         elif label == "reviews.review":
             obj.tags.add(TagFactory())
 
@@ -158,12 +173,13 @@ def test_duplicate_track_position_is_a_form_error_not_a_crash(editor_client):
 
 def test_new_track_note_is_stamped_with_its_author(editor_client, editor):
     track = TrackFactory()
+    data = form_data(editor_client.get(admin_url(TrackNote, "add")))
     response = editor_client.post(
-        admin_url(TrackNote, "add"),
-        {"track": track.pk, "scene": "Opening credits", "usage": "whole", "text": "x"},
+        admin_url(TrackNote, "add"), {**data, "track": track.pk, "text": "Under the titles."}
     )
-    assert response.status_code == 302
-    assert TrackNote.objects.get().author == editor
+    assert response.status_code == 302, form_errors(response)
+    note = TrackNote.objects.get()
+    assert (note.author, note.created_by, note.text) == (editor, editor, "Under the titles.")
 
 
 def test_deleting_a_film_with_reviews_is_refused_in_the_admin(editor_client):

@@ -60,7 +60,10 @@ CHANGELIST_PARAMETERS = ["p", "o", "q", "e", "all", "_to_field", "_popup", "_cha
 QUERY_PARAMETERS = {
     "sitewide:search": ["q", "page", "kind"],
     "reviews:review_detail": ["share"],
-    "admin:autocomplete": ["term", "app_label", "model_name", "field_name", "page"],
+    "admin:autocomplete": [
+        *("term", "app_label", "model_name", "field_name", "page"),
+        *("film", "franchise"),  # a scoped chooser's scope (soundtracks/admin_cues.py)
+    ],
 }
 #: Every public listing paginates by ``page``.
 PUBLIC_QUERY_PARAMETERS = ["page", "q"]
@@ -72,6 +75,7 @@ READS_THE_QUERY_STRING = {
     "editorial/admin_recovery.py",  # the recover list's page: p (swept on every recover list)
     "pagecache/middleware.py",
     "pagemeta/templatetags/pagemeta.py",
+    "soundtracks/admin_cues.py",  # a scoped chooser's film or franchise (admin:autocomplete)
     "reviews/preview.py",
     "sitewide/views.py",
 }
