@@ -1,30 +1,37 @@
-"""Which album tracks a review's body cites, and keeping its rendered HTML true to them.
+"""Which album tracks and cues a review's body cites, and keeping its rendered HTML true to them.
 
-A body links to a track by its album's slug, disc and position (``[Init](track:tron-ares/1)``).
-Rendering resolves those references to tracks (``find_tracks``); the review stores the HTML
-(``body_html``) and the tracks it cites (``cited_tracks``). Both are derived, and derived here:
+A body links to a track by its album's slug, disc and position (``[Init](track:tron-ares/1)``),
+and to a cue of a film's cue sheet by the film's slug and the cue's slug or cue code
+(``[the escape](cue:tron-ares/i-know-you-can-feel-it)``, ``cue:tron-ares/1M05``). Rendering
+resolves those references (``find_tracks``, ``find_cues``: one query each per body, whatever
+the number of links, none for a kind the body does not cite); the review stores the HTML
+(``body_html``) and what it cites (``cited_tracks``, ``cited_cues``). All are derived, and
+derived here:
 
 - ``Review.save()`` renders its own body, once per save (``Review.rendering()``).
 - ``refresh(reviews)`` renders reviews again without counting it as an edit, in a fixed number
-  of queries for any number of reviews: after ``loaddata`` (which saves raw, past ``save()``)
-  and whenever a cited track or its album changes or goes, so that a link never points at a
-  moved anchor or a deleted track — it follows the track or becomes plain text.
-- ``TrackIndex`` resolves references from tracks already in memory, for bulk paths
-  (``demo.generate``) that render thousands of bodies before any row exists.
+  of queries per review: after ``loaddata`` (which saves raw, past ``save()``) and whenever a
+  cited track or its album, or a cited cue or its film, changes or goes, so that a link never
+  points at a moved anchor, an old address or a deleted row — it follows the track or cue or
+  becomes plain text.
+- ``TrackIndex`` and ``CueIndex`` resolve references from rows already in memory, for bulk
+  paths (``demo.generate``) that render thousands of bodies before any row exists.
 
 The receivers that call ``refresh`` are connected in one place, ``connect_signals()``, from
-``ReviewsConfig.ready()``: what changes a track or an album (the soundtracks admin, a script,
+``ReviewsConfig.ready()``: what changes a track, an album, a cue or a film (the admin, a script,
 ``loaddata``) lives below reviews and cannot call up into it.
 """
 
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Concat, Upper
 from django.db.models.signals import post_delete, post_save, pre_delete
 
-from reviews.markdown import TrackReference
-from soundtracks.models import Soundtrack, Track
+from films.models import Film
+from reviews.markdown import CueReference, TrackReference
+from soundtracks.models import Cue, Soundtrack, Track
 
 
 def reference_of(track):
@@ -53,21 +60,81 @@ class TrackIndex:
         return {ref: self.tracks[ref] for ref in references if ref in self.tracks}
 
 
+def cue_reference_of(cue):
+    """The reference a cue is known by (its slug; its code is another name for it)."""
+    return CueReference(cue.film.slug, cue.slug)
+
+
+def find_cues(references):
+    """The cues that ``cue:`` references name, in one query, by the film's slug and the cue's
+    slug or (ignoring case) its code.
+
+    The query matches ``film/slug`` and ``FILM/CODE`` strings with ``IN``, not one condition
+    per reference: thousands of references make a list of parameters, not an expression too
+    deep for SQLite (at most 1,000 levels).
+    """
+    if not references:
+        return {}
+    cues = (
+        Cue.objects.filter(film__slug__in={ref.film for ref in references})
+        .alias(
+            by_slug=Concat("film__slug", Value("/"), "slug", output_field=CharField()),
+            by_code=Concat(
+                Upper("film__slug"), Value("/"), Upper("code"), output_field=CharField()
+            ),
+        )
+        .filter(
+            Q(by_slug__in={f"{ref.film}/{ref.cue}" for ref in references})
+            | Q(by_code__in={f"{ref.film}/{ref.cue}".upper() for ref in references}, code__gt="")
+        )
+        .select_related("film")
+        .in_film_order()
+    )
+    return CueIndex(cues)(references)
+
+
+class CueIndex:
+    """``find_cues`` over cues in hand (their ``film`` loaded): no query at all.
+
+    A slug is matched as written; a code in any case. A reference that is one cue's slug and
+    another's code names the cue with that slug; of two cues of a film whose codes differ only
+    in case, a code names the first in film order.
+    """
+
+    def __init__(self, cues):
+        self.by_slug, self.by_code = {}, {}
+        for cue in cues:
+            self.by_slug[(cue.film.slug, cue.slug)] = cue
+            if cue.code:
+                self.by_code.setdefault((cue.film.slug, cue.code.upper()), cue)
+
+    def __call__(self, references):
+        found = {}
+        for ref in references:
+            cue = self.by_slug.get((ref.film, ref.cue)) or self.by_code.get(
+                (ref.film, ref.cue.upper())
+            )
+            if cue is not None:
+                found[ref] = cue
+        return found
+
+
 def refresh(reviews):
     """Render ``reviews`` again and store their HTML and citations, not as an edit.
 
-    Per review: one query for the tracks its body names, an update only if its HTML changed,
-    and the citations set as ``cited_tracks.set()`` sets them (signals included).
+    Per review: one query for the tracks its body names and one for its cues (none for a kind
+    it does not cite), an update only if its HTML changed, and the citations set as
+    ``cited_tracks.set()`` and ``cited_cues.set()`` set them (signals included).
     """
     from reviews.models import Review
 
     for review in reviews:
-        review._rendered = None  # The tracks changed: nothing rendered before still holds.
+        review._rendered = None  # What it cites changed: nothing rendered before still holds.
         before = review.body_html
-        cited = review.render_body()
+        rendered = review.render_body()
         if review.body_html != before:
             Review.objects.filter(pk=review.pk).update(body_html=review.body_html)
-        review.cited_tracks.set(cited)
+        review.store_citations(rendered)
 
 
 def _citing(**lookup):
@@ -95,8 +162,24 @@ def _track_deleting(sender, instance, **kwargs):
     instance._citing_review_ids = list(_citing(cited_tracks=instance).values_list("pk", flat=True))
 
 
-def _track_deleted(sender, instance, **kwargs):
+def _cited_row_deleted(sender, instance, **kwargs):
+    """A track or a cue gone: the reviews that cited it, noted before it went."""
     refresh(_citing(pk__in=getattr(instance, "_citing_review_ids", [])))
+
+
+def _cue_saved(sender, instance, raw, **kwargs):
+    if not raw:
+        refresh(_citing(cited_cues=instance))
+
+
+def _film_saved(sender, instance, raw, **kwargs):
+    # A film's slug is in every reference to its cues, and in their addresses.
+    if not raw:
+        refresh(_citing(cited_cues__film=instance))
+
+
+def _cue_deleting(sender, instance, **kwargs):
+    instance._citing_review_ids = list(_citing(cited_cues=instance).values_list("pk", flat=True))
 
 
 def connect_signals():
@@ -106,4 +189,10 @@ def connect_signals():
     post_save.connect(_track_saved, sender=Track, dispatch_uid="reviews.citations.track")
     post_save.connect(_album_saved, sender=Soundtrack, dispatch_uid="reviews.citations.album")
     pre_delete.connect(_track_deleting, sender=Track, dispatch_uid="reviews.citations.deleting")
-    post_delete.connect(_track_deleted, sender=Track, dispatch_uid="reviews.citations.deleted")
+    post_delete.connect(_cited_row_deleted, sender=Track, dispatch_uid="reviews.citations.deleted")
+    post_save.connect(_cue_saved, sender=Cue, dispatch_uid="reviews.citations.cue")
+    post_save.connect(_film_saved, sender=Film, dispatch_uid="reviews.citations.film")
+    pre_delete.connect(_cue_deleting, sender=Cue, dispatch_uid="reviews.citations.cue_deleting")
+    post_delete.connect(
+        _cited_row_deleted, sender=Cue, dispatch_uid="reviews.citations.cue_deleted"
+    )

@@ -1,13 +1,22 @@
 """Markdown for review bodies: CommonMark rendered with markdown-it-py, sanitised with nh3.
 
-A body may mention a track with a link in the ``track:`` scheme::
+A body may mention an album track with a link in the ``track:`` scheme, and a cue of a film's
+cue sheet with one in the ``cue:`` scheme::
 
     [Init](track:tron-ares-soundtrack/1)        disc 1, track 1
     [Init](track:tron-ares-soundtrack/1/1)      disc 1, track 1, disc given
+    [the escape](cue:tron-ares/i-know-you-can-feel-it)   the cue whose slug that is
+    [the escape](cue:tron-ares/1M05)            the cue whose code that is (any case)
 
-The caller resolves references to tracks (this module knows no models); a resolved reference
-becomes a link to the track, an unknown one is reported and rendered as plain text, never as a
-broken link.
+Schemes are matched in any case (``Cue:``), as URL schemes are. A reference is a film's (or an
+album's) slug and what names the thing in it, in ASCII letters, digits, ``-`` and ``_`` (a cue
+code may hold a ``/``: ``cue:film/5M1/6M2``), no longer than the fields they name; anything
+else (``cue:``, ``cue:film/``, ``cue:../../etc``, a slug of 10,000 letters, letters outside
+ASCII, which markdown-it percent-encodes) is malformed, reported like an unknown one.
+
+The caller resolves references (this module knows no models), once per body and kind, with
+every reference of that kind at once: a resolved reference becomes a link to the track or cue,
+an unknown one is reported and rendered as plain text, never as a broken link.
 
 The parser is markdown-it-py's CommonMark preset, whose rules run in time linear in the input
 (the ``markdown`` package used before took 30 seconds over 12,000 ``[``). Raw HTML is never
@@ -37,8 +46,23 @@ TRACK_SYNTAX_HELP = (
     "album whose slug is tron-ares-soundtrack, or track:<album>/<disc>/<track> on a "
     "multi-disc album."
 )
+CUE_SCHEME = "cue:"
+CUE_SYNTAX_HELP = (
+    "Mention a cue of a film’s cue sheet with cue:<film>/<cue>: "
+    "[the escape](cue:tron-ares/i-know-you-can-feel-it) for the cue whose slug is "
+    "i-know-you-can-feel-it in the film whose slug is tron-ares, or by its cue code, in any "
+    "case: cue:tron-ares/1M05."
+)
 
 _TRACK_REFERENCE = re.compile(r"^(?P<album>[-\w]+)/(?:(?P<disc>\d+)/)?(?P<position>\d+)$")
+# ASCII only: slugs are, and a cue code is matched ignoring case, which SQLite and PostgreSQL
+# agree on only for ASCII letters. No "." anywhere, so no "..".
+_CUE_REFERENCE = re.compile(
+    r"(?P<film>[-A-Za-z0-9_]{1,200})/(?P<cue>[-A-Za-z0-9_]{1,100}(?:/[-A-Za-z0-9_]{1,100})*)"
+)
+# A film's slug (200), a slash, a cue's slug (100) or code (20): anything longer names nothing,
+# and is refused before any pattern looks at it.
+_CUE_REFERENCE_LENGTH = 200 + 1 + 100
 
 # What the renderer produces, nothing else: the sanitiser drops any other tag or attribute.
 ALLOWED_TAGS = {
@@ -76,10 +100,37 @@ class TrackReference:
     @classmethod
     def parse(cls, href):
         """``"track:album/1/7"`` or ``"track:album/7"`` → a reference; ``None`` if malformed."""
-        match = _TRACK_REFERENCE.match(href.removeprefix(TRACK_SCHEME))
+        text = href[len(TRACK_SCHEME) :] if _has_scheme(href, TRACK_SCHEME) else href
+        match = _TRACK_REFERENCE.match(text)
         if not match:
             return None
         return cls(match["album"], int(match["disc"] or 1), int(match["position"]))
+
+
+@dataclass(frozen=True)
+class CueReference:
+    """``cue:<film slug>/<cue slug or cue code>``, as written (a code in any case)."""
+
+    film: str
+    cue: str
+
+    def __str__(self):
+        return f"{CUE_SCHEME}{self.film}/{self.cue}"
+
+    @classmethod
+    def parse(cls, href):
+        """``"cue:film/slug"`` or ``"cue:film/1M05"`` → a reference; ``None`` if malformed."""
+        text = href[len(CUE_SCHEME) :] if _has_scheme(href, CUE_SCHEME) else href
+        if len(text) > _CUE_REFERENCE_LENGTH:
+            return None
+        match = _CUE_REFERENCE.fullmatch(text)
+        if not match or len(match["cue"]) > 100:
+            return None
+        return cls(match["film"], match["cue"])
+
+
+def _has_scheme(href, scheme):
+    return href[: len(scheme)].lower() == scheme
 
 
 @dataclass
@@ -87,8 +138,11 @@ class Rendered:
     html: str
     tracks: list = field(default_factory=list)
     """The tracks the body links to, in order of first mention."""
+    cues: list = field(default_factory=list)
+    """The cues the body links to, in order of first mention."""
     unknown: list = field(default_factory=list)
-    """``track:`` references as written that name no track (or are malformed)."""
+    """``track:`` and ``cue:`` references as written that name nothing (or are malformed),
+    in the order of the body."""
     truncated: bool = False
     """Whether the body was longer than ``MAX_LENGTH`` and only its start was rendered."""
 
@@ -176,12 +230,14 @@ def _drop_raw_html(tokens):
 _PARSER = _parser()
 
 
-def render_markdown(text, find_tracks=None):
+def render_markdown(text, find_tracks=None, find_cues=None):
     """Render Markdown to sanitised HTML, in time linear in the length of ``text``.
 
     ``find_tracks(references)`` takes a set of ``TrackReference`` and returns a dict from each
-    reference it knows to an object with ``get_absolute_url()``; it is called once per body.
-    Only the first ``MAX_LENGTH`` characters are rendered (``Rendered.truncated`` says so).
+    reference it knows to an object with ``get_absolute_url()``; ``find_cues`` the same for a
+    set of ``CueReference``. Each is called at most once per body, and not at all when the body
+    has no reference of its kind. Only the first ``MAX_LENGTH`` characters are rendered
+    (``Rendered.truncated`` says so).
     """
     text = text or ""
     result = Rendered(html="", truncated=len(text) > MAX_LENGTH)
@@ -190,7 +246,14 @@ def render_markdown(text, find_tracks=None):
     env = {}
     tokens = _PARSER.parse(text, env)
     _drop_raw_html(tokens)
-    _resolve_track_links(tokens, find_tracks, result)
+    _resolve_links(
+        tokens,
+        {
+            TRACK_SCHEME: (TrackReference.parse, find_tracks, result.tracks),
+            CUE_SCHEME: (CueReference.parse, find_cues, result.cues),
+        },
+        result,
+    )
     for token in tokens:
         # The page's own headline is the one <h1>; a body's top level starts at <h2>.
         if token.type in {"heading_open", "heading_close"} and token.tag == "h1":
@@ -201,28 +264,40 @@ def render_markdown(text, find_tracks=None):
     return result
 
 
-def _resolve_track_links(tokens, find_tracks, result):
-    """Point ``track:`` links at their tracks, unlink the ones that name none."""
-    links = []  # (link_open, link_close, reference)
+def _resolve_links(tokens, schemes, result):
+    """Point ``track:`` and ``cue:`` links at what they name, unlink the ones that name nothing.
+
+    ``schemes``: scheme → (parse, find, the list of what was found). One pass over the tokens,
+    then one ``find`` per scheme with every reference of it: linear in the number of links.
+    """
+    links = []  # (link_open, link_close, scheme, reference)
     for token in tokens:
         opened = None
         for child in token.children or ():
-            if child.type == "link_open" and (child.attrGet("href") or "").startswith(TRACK_SCHEME):
-                opened = child
+            if child.type == "link_open":
+                href = child.attrGet("href") or ""
+                opened = next((scheme for scheme in schemes if _has_scheme(href, scheme)), None)
+                link_open = child
             elif child.type == "link_close" and opened is not None:
-                links.append((opened, child, TrackReference.parse(opened.attrGet("href"))))
+                parse = schemes[opened][0]
+                links.append((link_open, child, opened, parse(link_open.attrGet("href"))))
                 opened = None
-    references = {reference for _, _, reference in links if reference}
-    found = find_tracks(references) if references and find_tracks else {}
-    for link_open, link_close, reference in links:
-        track = found.get(reference)
-        if track is None:
+    found = {}
+    for scheme, (_parse, find, _found) in schemes.items():
+        references = {ref for _, _, kind, ref in links if kind == scheme and ref is not None}
+        found[scheme] = find(references) if references and find else {}
+    # By id: the rows of a bulk path are not saved yet, and an unsaved row has no hash.
+    urls = {}
+    for link_open, link_close, scheme, reference in links:
+        target = found[scheme].get(reference) if reference is not None else None
+        if target is None:
             result.unknown.append(_PARSER.normalizeLinkText(link_open.attrGet("href")))
             link_open.meta["unlinked"] = link_close.meta["unlinked"] = True
             continue
-        link_open.attrSet("href", track.get_absolute_url())
-        if track not in result.tracks:
-            result.tracks.append(track)
+        if id(target) not in urls:
+            urls[id(target)] = target.get_absolute_url()
+            schemes[scheme][2].append(target)
+        link_open.attrSet("href", urls[id(target)])
 
 
 def sanitise_html(html):

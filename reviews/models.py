@@ -17,8 +17,14 @@ from editorial.models import (
 from editorial.revisions import versioned
 from films.models import Film
 from images.fields import ImageForeignKey
-from reviews.citations import find_tracks
-from reviews.markdown import MAX_LENGTH, TRACK_SYNTAX_HELP, render_markdown
+from reviews.citations import find_cues, find_tracks
+from reviews.markdown import (
+    CUE_SCHEME,
+    CUE_SYNTAX_HELP,
+    MAX_LENGTH,
+    TRACK_SYNTAX_HELP,
+    render_markdown,
+)
 from reviews.querysets import ReviewQuerySet
 from soundtracks.models import Cue, Soundtrack, Track, TrackNote
 
@@ -69,7 +75,7 @@ class Review(SluggedModel):
     body = models.TextField(
         blank=True,
         help_text="Markdown. Start a section with “## ” and a subhead; leave a blank line "
-        "between paragraphs. " + TRACK_SYNTAX_HELP,
+        "between paragraphs. " + TRACK_SYNTAX_HELP + " " + CUE_SYNTAX_HELP,
     )
     # Derived from the body on every save (and on loaddata), so pages never render Markdown.
     body_html = models.TextField(editable=False, blank=True)
@@ -211,14 +217,14 @@ class Review(SluggedModel):
         update_fields = kwargs.get("update_fields")
         body_changes = update_fields is None or "body" in update_fields
         if body_changes:
-            cited = self.render_body()
+            rendered = self.render_body()
             # Rendered for this save (or by the clean() before it); the next save renders anew.
             self._rendered = None
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "body_html"}
         super().save(*args, **kwargs)
         if body_changes:
-            self.cited_tracks.set(cited)
+            self.store_citations(rendered)
         if self.status == self.Status.WITHDRAWN:
             # However a review is withdrawn (an action, the form, a service, a script), the
             # links that shared it before publication stop working.
@@ -246,31 +252,32 @@ class Review(SluggedModel):
                 params={"length": f"{length:,}", "limit": f"{MAX_LENGTH:,}"},
             )
         elif unknown := self.rendering().unknown:
-            errors["body"] = [
-                f"“{reference}” names no track. Check the album’s slug and the track number: "
-                f"{TRACK_SYNTAX_HELP}"
-                for reference in unknown
-            ]
+            errors["body"] = _unknown_reference_messages(unknown)
         if errors:
             raise ValidationError(errors)
 
     def render_body(self):
-        """Render ``body`` into ``body_html``; return the tracks it links to."""
+        """Render ``body`` into ``body_html``; return the rendering (what it links to)."""
         rendered = self.rendering()
         self.body_html = rendered.html
-        return rendered.tracks
+        return rendered
 
-    def rendering(self, find=find_tracks):
+    def store_citations(self, rendered):
+        """Record the tracks and cues ``rendered`` links to (the review is saved)."""
+        self.cited_tracks.set(rendered.tracks)
+        self.cited_cues.set(rendered.cues)
+
+    def rendering(self, find=find_tracks, find_cues=find_cues):
         """The body rendered (``reviews.markdown.Rendered``): the one place a review renders it.
 
-        Kept for the body as it is, so that ``clean()`` (which needs the unknown track
-        references) and the ``save()`` after it render the body once between them. ``find``
-        resolves track references (``reviews.citations``): from the database unless a bulk
-        path gives tracks it holds in memory.
+        Kept for the body as it is, so that ``clean()`` (which needs the unknown references)
+        and the ``save()`` after it render the body once between them. ``find`` resolves track
+        references and ``find_cues`` cue references (``reviews.citations``): from the database
+        unless a bulk path gives the rows it holds in memory.
         """
         kept = getattr(self, "_rendered", None)
         if kept is None or kept[0] != self.body:
-            kept = self._rendered = (self.body, render_markdown(self.body, find))
+            kept = self._rendered = (self.body, render_markdown(self.body, find, find_cues))
         return kept[1]
 
     @property
@@ -313,6 +320,32 @@ class Review(SluggedModel):
         """
         # The workflow records material edits (reviews.services); see updated_display_at.
         return self.updated_display_at
+
+
+#: The most unknown references a body's error lists one by one; the rest are counted.
+UNKNOWN_REFERENCES_LISTED = 20
+
+
+def _unknown_reference_messages(unknown):
+    """One message per unknown reference (each once, cut short if long), up to a limit."""
+    distinct = list(dict.fromkeys(unknown))
+    messages = [_unknown_reference_message(ref) for ref in distinct[:UNKNOWN_REFERENCES_LISTED]]
+    if (rest := len(distinct) - UNKNOWN_REFERENCES_LISTED) > 0:
+        messages.append(f"And {rest:,} more references that name no track or cue.")
+    return messages
+
+
+def _unknown_reference_message(reference):
+    shown = reference if len(reference) <= 80 else reference[:60] + "…"
+    if reference[: len(CUE_SCHEME)].lower() == CUE_SCHEME:
+        return (
+            f"“{shown}” names no cue. Check the film’s slug and the cue’s slug or cue "
+            f"code: {CUE_SYNTAX_HELP}"
+        )
+    return (
+        f"“{shown}” names no track. Check the album’s slug and the track number: "
+        f"{TRACK_SYNTAX_HELP}"
+    )
 
 
 class ShareLinkQuerySet(models.QuerySet):

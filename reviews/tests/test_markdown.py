@@ -18,6 +18,7 @@ from reviews.markdown import (
     ALLOWED_TAGS,
     ALLOWED_URL_SCHEMES,
     MAX_LENGTH,
+    CueReference,
     TrackReference,
     render_markdown,
 )
@@ -295,9 +296,9 @@ def renders(monkeypatch):
     rendered = []
     real = reviews.models.render_markdown
 
-    def counting(text, find_tracks=None):
+    def counting(text, *finders):
         rendered.append(text)
-        return real(text, find_tracks)
+        return real(text, *finders)
 
     monkeypatch.setattr(reviews.models, "render_markdown", counting)
     return rendered
@@ -380,3 +381,32 @@ def test_the_admin_tells_editors_the_limit(admin_client, db):
     response = admin_client.get(admin_url(Review, "add"))
 
     assert "At most 100,000 characters." in response.content.decode()
+
+
+def test_a_scheme_in_capitals_is_the_same_reference(album):
+    # URL schemes are case-insensitive: "Track:" is no link to nowhere, it is a track link.
+    review = ReviewFactory(body="[Boot](Track:grid-album/1) [R](TRACK:grid-album/2/3)")
+
+    assert '<a href="/soundtracks/grid-album/#track-1-1">Boot</a>' in review.body_html
+    assert '<a href="/soundtracks/grid-album/#track-2-3">R</a>' in review.body_html
+
+
+def test_track_and_cue_references_are_looked_up_once_each_and_reported_in_body_order():
+    calls = []
+
+    def finder(kind):
+        def find(references):
+            calls.append((kind, set(references)))
+            return {}
+
+        return find
+
+    body = "[a](cue:f/x) [b](track:x/1) [c](cue:f/1M05) [d](cue:) [e](track:x/1)"
+    rendered = render_markdown(body, finder("tracks"), finder("cues"))
+
+    assert calls == [
+        ("tracks", {TrackReference("x", 1, 1)}),
+        ("cues", {CueReference("f", "x"), CueReference("f", "1M05")}),
+    ]
+    assert rendered.unknown == ["cue:f/x", "track:x/1", "cue:f/1M05", "cue:", "track:x/1"]
+    assert rendered.html == "<p>a b c d e</p>"
