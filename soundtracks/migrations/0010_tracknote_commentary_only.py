@@ -21,7 +21,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(drop_empty_notes, migrations.RunPython.noop),
         migrations.AlterModelOptions(
             name="tracknote",
             options={
@@ -51,4 +50,6 @@ class Migration(migrations.Migration):
             model_name="tracknote",
             name="usage",
         ),
+        # Last: on PostgreSQL a table with pending deferred checks cannot be altered after it.
+        migrations.RunPython(drop_empty_notes, migrations.RunPython.noop),
     ]
