@@ -1,7 +1,7 @@
 from django.urls import path
 
 from films.urls import film_urlpatterns
-from reviews import catalogue, feeds, views
+from reviews import catalogue, cue_pages, feeds, views
 from soundtracks.urls import soundtrack_urlpatterns
 
 app_name = "reviews"
@@ -18,6 +18,10 @@ urlpatterns = [
 # add the reviews to them (config/urls.py includes these).
 films = (film_urlpatterns(film_detail=catalogue.FilmWithReviewsView), "films")
 soundtracks = (
-    soundtrack_urlpatterns(soundtrack_detail=catalogue.SoundtrackWithReviewsView),
+    soundtrack_urlpatterns(
+        soundtrack_detail=catalogue.SoundtrackWithReviewsView,
+        film_music=cue_pages.FilmMusicWithReviewsView,
+        cue_detail=cue_pages.CueWithReviewsView,
+    ),
     "soundtracks",
 )

@@ -5,7 +5,7 @@ from django.urls import reverse
 from films.sitemaps import FilmSitemap, FranchiseSitemap, PersonSitemap
 from pagemeta.seo import SiteSitemap
 from reviews.sitemaps import AuthorSitemap, ReviewSitemap, TagSitemap
-from soundtracks.sitemaps import SoundtrackSitemap
+from soundtracks.sitemaps import FilmMusicSitemap, SoundtrackSitemap, ThemeSitemap
 
 
 class SectionSitemap(SiteSitemap):
@@ -23,6 +23,8 @@ sitemaps = {
     "reviews": ReviewSitemap,
     "films": FilmSitemap,
     "soundtracks": SoundtrackSitemap,
+    "music": FilmMusicSitemap,
+    "themes": ThemeSitemap,
     "people": PersonSitemap,
     "franchises": FranchiseSitemap,
     "tags": TagSitemap,

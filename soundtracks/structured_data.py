@@ -1,5 +1,6 @@
-"""schema.org data for an album's page: a MusicAlbum with its MusicRecording tracks, from a
-tracklist the view has already fetched, so it adds no queries."""
+"""schema.org data for an album's page (a MusicAlbum with its MusicRecording tracks), a film's
+music page and a cue's page (a MusicRecording for each released cue) and a theme's page, from
+what the views have already fetched, so they add no queries."""
 
 from films.structured_data import person_ref
 from pagemeta.seo import SCHEMA, absolute, clean, date, image_url, iso_duration
@@ -37,6 +38,63 @@ def music_album(request, soundtrack):
                     )
                     for track in tracks
                 ],
+            }
+        ),
+    }
+
+
+def _album_ref(request, album):
+    return {
+        "@type": "MusicAlbum",
+        "name": album.title,
+        "url": absolute(request, album.get_absolute_url()),
+        "albumProductionType": "https://schema.org/SoundtrackAlbum",
+    }
+
+
+def cue_recording(request, cue):
+    """A released cue as a schema.org MusicRecording, from its prefetched people and tracks.
+
+    Its duration is the cue's length in the film when both timecodes are known; otherwise the
+    album track's, when the cue is that one track whole. Never a guess.
+    """
+    links = list(cue.track_links.all())
+    albums = {link.track.soundtrack_id: link.track.soundtrack for link in links}
+    seconds = cue.length
+    if seconds is None and len(links) == 1 and links[0].extent == links[0].Extent.WHOLE:
+        seconds = links[0].track.duration
+    artists = list(cue.performers.all()) or list(cue.composers.all())
+    return {
+        "@context": SCHEMA,
+        **clean(
+            {
+                "@type": "MusicRecording",
+                "name": cue.title,
+                "url": absolute(request, cue.get_absolute_url()),
+                "duration": iso_duration(seconds) if seconds else None,
+                "inAlbum": [_album_ref(request, album) for album in albums.values()],
+                "byArtist": [person_ref(request, person) for person in artists],
+            }
+        ),
+    }
+
+
+def cue_recordings(request, cues):
+    """The MusicRecording of each released cue (one on an album track); unreleased cues have
+    no recording to describe."""
+    return [cue_recording(request, cue) for cue in cues if cue.track_links.all()]
+
+
+def theme(request, theme):
+    """A theme (leitmotif) as a schema.org MusicComposition."""
+    return {
+        "@context": SCHEMA,
+        **clean(
+            {
+                "@type": "MusicComposition",
+                "name": theme.name,
+                "url": absolute(request, theme.get_absolute_url()),
+                "description": theme.description,
             }
         ),
     }
