@@ -22,7 +22,10 @@ from editorial.admin_input import InputSafeAdminMixin
 from editorial.locking import OptimisticLockForm
 from editorial.revisions import stored_fields
 from images.admin import IMAGES_CSS, image_columns
-from reviews import services
+from reviews import (
+    admin_sources,  # noqa: F401 (the cue and track note admins, with sources)
+    services,
+)
 from reviews.markdown import MAX_LENGTH
 from reviews.models import Author, Review, Tag
 from reviews.preview import SHARE_DAYS, link_url, make_share_link
@@ -154,7 +157,10 @@ class ReviewAdmin(InputSafeAdminMixin, EditorialAdmin):
     search_fields = ("headline", "dek", "body", "film__title")
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ("headline",)}
-    autocomplete_fields = ("authors", "film", "other_films", "soundtracks", "tags", "hero_image")
+    autocomplete_fields = (
+        *("authors", "film", "other_films", "soundtracks", "tags", "hero_image"),
+        *("cues_sourced", "notes_sourced"),
+    )
     readonly_fields = ("first_published_at", "last_material_change_at", "hero_image_preview")
     actions = ("publish_selected", "withdraw_selected", "submit_selected")
     revert_keeps = services.REVERT_KEEPS
@@ -170,6 +176,15 @@ class ReviewAdmin(InputSafeAdminMixin, EditorialAdmin):
             },
         ),
         ("What it covers", {"fields": ("film", "other_films", "soundtracks", "rating", "tags")}),
+        (
+            "Sources",
+            {
+                "fields": ("cues_sourced", "notes_sourced"),
+                "classes": ("collapse",),
+                "description": "The cues of a cue sheet and the track notes whose facts come "
+                "from this review. Their pages name it as their source.",
+            },
+        ),
         (
             "Publishing",
             {

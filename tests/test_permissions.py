@@ -22,8 +22,14 @@ from films.models import Film
 from films.tests.factories import FilmFactory
 from reviews.models import Review
 from reviews.tests.factories import AuthorFactory, ReviewFactory
-from soundtracks.models import Soundtrack, TrackNote
-from soundtracks.tests.factories import SoundtrackFactory, TrackFactory, TrackNoteFactory
+from soundtracks.models import Cue, Soundtrack, TrackNote
+from soundtracks.tests.admin_rows import post_with_rows, with_rows
+from soundtracks.tests.factories import (
+    CueFactory,
+    SoundtrackFactory,
+    TrackFactory,
+    TrackNoteFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -353,10 +359,7 @@ def test_editor_manages_the_catalogue_and_writers_only_read_it(client, editor, w
 
 def test_writer_adds_and_edits_their_own_track_notes_only(writer_client, writer, other_writer):
     track = TrackFactory()
-    response = writer_client.post(
-        admin_url(TrackNote, "add"),
-        {"track": track.pk, "scene": "Opening", "usage": "whole", "text": "Mine."},
-    )
+    response = writer_client.post(admin_url(TrackNote, "add"), note_data(writer_client, track))
     assert response.status_code == 302, form_errors(response)
     mine = TrackNote.objects.get()
     assert (mine.created_by, mine.author) == (writer, writer)
@@ -405,65 +408,86 @@ def test_audit_stamps_are_recorded_and_shown(client, editor):
 HOSTILE_IDS = ["0", "-1", str(2**63), str(10**30), "abc", "1.5", "%00", "\u0669\u0669", "9" * 500]
 
 
-def note_data(track, **extra):
-    return {"track": track.pk, "scene": "Opening", "usage": "whole", "text": "Mine.", **extra}
+NoteSource = Review.notes_sourced.through
+CueSource = Review.cues_sourced.through
 
 
-def test_a_track_note_cannot_cite_another_writers_draft(writer_client, other_writer):
+def note_data(client, track, *sources, **extra):
+    """A new note on ``track`` as the add page sends it, naming ``sources`` (review ids)."""
+    page = client.get(admin_url(TrackNote, "add"))
+    rows = [{"review": source} for source in sources]
+    return with_rows(page, NoteSource, *rows, track=track.pk, text="Mine.", **extra)
+
+
+def source_rows(page, through):
+    (formset,) = [
+        i.formset for i in page.context["inline_admin_formsets"] if i.formset.model is through
+    ]
+    return formset
+
+
+def test_a_track_note_cannot_name_another_writers_draft_as_its_source(writer_client, other_writer):
     theirs = draft_by(other_writer, headline="Otto's secret draft")
 
     response = writer_client.post(
-        admin_url(TrackNote, "add"), note_data(TrackFactory(), source_review=theirs.pk)
+        admin_url(TrackNote, "add"), note_data(writer_client, TrackFactory(), theirs.pk)
     )
 
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert "secret draft" not in response.content.decode()
     assert not TrackNote.objects.exists()
+    assert not NoteSource.objects.exists()
 
 
 @pytest.mark.parametrize("review_id", HOSTILE_IDS)
 def test_a_track_note_refuses_a_source_review_that_is_no_review(writer_client, review_id):
     response = writer_client.post(
-        admin_url(TrackNote, "add"), note_data(TrackFactory(), source_review=review_id)
+        admin_url(TrackNote, "add"), note_data(writer_client, TrackFactory(), review_id)
     )
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["source_review"]
+    assert source_rows(response, NoteSource).errors[0]["review"]
     assert not TrackNote.objects.exists()
 
 
-def test_a_writer_cites_their_own_review_and_an_editor_anyones(client, writer, other_writer):
+def test_a_writer_names_their_own_review_and_an_editor_anyones(client, writer, other_writer):
     track = TrackFactory()
     mine, theirs = draft_by(writer), draft_by(other_writer)
     client.force_login(writer)
-    response = client.post(admin_url(TrackNote, "add"), note_data(track, source_review=mine.pk))
+    response = client.post(admin_url(TrackNote, "add"), note_data(client, track, mine.pk))
     assert response.status_code == 302, form_errors(response)
 
     client.force_login(EditorFactory())
-    response = client.post(admin_url(TrackNote, "add"), note_data(track, source_review=theirs.pk))
+    response = client.post(admin_url(TrackNote, "add"), note_data(client, track, theirs.pk))
     assert response.status_code == 302, form_errors(response)
-    assert {note.source_review for note in TrackNote.objects.all()} == {mine, theirs}
+    assert {(row.tracknote.created_by, row.review) for row in NoteSource.objects.all()} == {
+        (writer, mine),
+        (TrackNote.objects.latest("pk").created_by, theirs),
+    }
 
 
-def autocomplete(client, term=""):
+def autocomplete(client, term="", through=NoteSource):
     return client.get(
         "/admin/autocomplete/",
         {
-            "app_label": "soundtracks",
-            "model_name": "tracknote",
-            "field_name": "source_review",
+            "app_label": "reviews",
+            "model_name": through._meta.model_name,
+            "field_name": "review",
             "term": term,
         },
     )
 
 
-def test_the_source_review_autocomplete_offers_only_the_writers_own(writer_client, writer):
+@pytest.mark.parametrize("through", [NoteSource, CueSource], ids=["note", "cue"])
+def test_the_source_review_autocomplete_offers_only_the_writers_own(writer_client, writer, through):
     draft_by(writer, headline="Mine to cite")
     draft_by(WriterFactory(), headline="Otto's secret draft")
     ReviewFactory(headline="Published by someone else")
 
-    offered = [result["text"] for result in autocomplete(writer_client).json()["results"]]
-    searched = autocomplete(writer_client, "secret").json()["results"]
+    offered = [
+        result["text"] for result in autocomplete(writer_client, "", through).json()["results"]
+    ]
+    searched = autocomplete(writer_client, "secret", through).json()["results"]
 
     assert offered == ["Mine to cite"]
     assert searched == []
@@ -473,10 +497,12 @@ def test_a_writers_note_never_names_a_draft_an_editor_linked_and_keeps_it(
     writer_client, writer, other_writer
 ):
     theirs = draft_by(other_writer, headline="Otto's secret draft")
-    note = TrackNoteFactory(created_by=writer, author=writer, source_review=theirs, text="Mine.")
+    note = TrackNoteFactory(created_by=writer, author=writer, text="Mine.")
+    theirs.notes_sourced.add(note)
     elsewhere = draft_by(other_writer, headline="Otto's other secret")
+    url = admin_url(TrackNote, "change", note.pk)
 
-    page = writer_client.get(admin_url(TrackNote, "change", note.pk))
+    page = writer_client.get(url)
     track_page = writer_client.get(admin_url(type(note.track), "change", note.track.pk))
     saved = post_change(writer_client, note, text="Mine, revised.")
 
@@ -485,21 +511,63 @@ def test_a_writers_note_never_names_a_draft_an_editor_linked_and_keeps_it(
     assert "secret draft" not in track_page.content.decode()
     assert saved.status_code == 302, form_errors(saved)
     note.refresh_from_db()
-    assert (note.text, note.source_review) == ("Mine, revised.", theirs)
-    # The unseen review may be kept, or cleared, but not swapped for another unseen one.
-    swapped = post_change(writer_client, note, source_review=elsewhere.pk)
+    assert (note.text, list(note.source_reviews.all())) == ("Mine, revised.", [theirs])
+    # The unseen review may be kept, or removed, but not swapped for another unseen one.
+    prefix = source_rows(page, NoteSource).prefix
+    swapped = post_change(writer_client, note, **{f"{prefix}-0-review": elsewhere.pk})
     assert "Select a valid choice" in swapped.content.decode()
-    assert post_change(writer_client, note, source_review="").status_code == 302
-    note.refresh_from_db()
-    assert note.source_review is None
+    assert list(note.source_reviews.all()) == [theirs]
+    removed = post_change(writer_client, note, **{f"{prefix}-0-DELETE": "on"})
+    assert removed.status_code == 302, form_errors(removed)
+    assert not note.source_reviews.exists()
 
 
-def test_editors_see_every_source_review_on_the_track_page(client, other_writer):
+def test_a_writer_sees_a_cues_sources_without_the_drafts_they_may_not_see(
+    writer_client, writer, other_writer
+):
+    cue = CueFactory()
+    draft_by(other_writer, headline="Otto's secret draft").cues_sourced.add(cue)
+    draft_by(writer, headline="My own draft").cues_sourced.add(cue)
+
+    page = writer_client.get(admin_url(Cue, "change", cue.pk))
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "secret draft" not in html
+    assert "A review you may not see" in html
+    assert "My own draft" in html
+    assert not source_rows(page, CueSource).forms[0].fields.get("review")
+
+
+def test_editors_see_and_name_every_source_review(client, other_writer):
     theirs = draft_by(other_writer, headline="Otto's draft")
-    note = TrackNoteFactory(created_by=other_writer, source_review=theirs)
+    note, cue = TrackNoteFactory(created_by=other_writer), CueFactory()
+    theirs.notes_sourced.add(note)
     client.force_login(EditorFactory())
-    page = client.get(admin_url(type(note.track), "change", note.track.pk))
-    assert "Otto&#x27;s draft" in page.content.decode()
+
+    note_page = client.get(admin_url(TrackNote, "change", note.pk))
+    response = post_with_rows(client, cue, CueSource, {"review": theirs.pk})
+    cue_page = client.get(admin_url(Cue, "change", cue.pk))
+
+    assert "Otto&#x27;s draft" in note_page.content.decode()
+    assert response.status_code == 302, form_errors(response)
+    assert list(cue.source_reviews.all()) == [theirs]
+    assert "Otto&#x27;s draft" in cue_page.content.decode()
+
+
+def test_a_writer_names_the_cues_and_notes_their_review_is_the_source_of(writer_client, writer):
+    review = draft_by(writer)
+    cue, note = CueFactory(), TrackNoteFactory(created_by=writer)
+
+    response = post_change(writer_client, review, cues_sourced=[cue.pk], notes_sourced=[note.pk])
+
+    assert response.status_code == 302, form_errors(response)
+    assert (list(review.cues_sourced.all()), list(review.notes_sourced.all())) == ([cue], [note])
+    for bad in ("abc", str(10**30), "-1", "0"):
+        refused = post_change(writer_client, review, cues_sourced=[bad], notes_sourced=[bad])
+        form = refused.context["adminform"].form
+        assert set(form.errors) == {"cues_sourced", "notes_sourced"}
+    assert list(review.cues_sourced.all()) == [cue]
 
 
 def view_on_site_url(obj_or_model, object_id=None):
