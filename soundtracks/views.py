@@ -1,18 +1,127 @@
+"""The album page. How the film uses each track is derived here from the cue sheet's links
+(``CueTrack``), never typed a second time; reviews sit above this app and extend the page with
+them (``reviews.catalogue``), which is the view the URLs route to."""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.views.generic import DetailView
 
 from pagemeta import seo
 from pagemeta.pages import PageMixin
 from soundtracks import structured_data
-from soundtracks.models import Soundtrack
+from soundtracks.models import Cue, CueTrack, Soundtrack
+
+Extent = CueTrack.Extent
+
+
+@dataclass(frozen=True)
+class TrackUsage:
+    """How the film uses one album track.
+
+    ``state`` is ``"heard"`` (in at least one cue), ``"absent"`` (the film has a cue sheet and the
+    track is in none of its cues) or ``"unknown"`` (the film has no cue data). ``extent`` is the
+    track's extent when heard, ``""`` when not known; ``links`` are its ``CueTrack`` rows in film
+    order, each with its cue.
+    """
+
+    state: str
+    extent: str = ""
+    links: tuple = ()
+
+    @property
+    def is_heard(self):
+        return self.state == "heard"
+
+    @property
+    def label(self):
+        if self.state == "absent":
+            return "Not in the film"
+        if self.state == "unknown":
+            return "In the film: not known"
+        if not self.extent:
+            return "In the film (extent not known)"
+        return f"In the film: {Extent(self.extent).label.lower()}"
+
+    @property
+    def extents_differ(self):
+        """Whether the cues use the track differently, so each cue's extent is worth naming."""
+        return len({link.extent for link in self.links}) > 1
+
+
+def track_extent(extents):
+    """The track's extent from its cues' extents: whole if any cue plays it whole; not known if
+    any cue's extent is not known (that cue may play it whole); edited if every cue plays an
+    edit; otherwise in part."""
+    extents = set(extents)
+    if Extent.WHOLE in extents:
+        return Extent.WHOLE
+    if "" in extents:
+        return ""
+    if extents == {Extent.EDITED}:
+        return Extent.EDITED
+    return Extent.PART
+
+
+def track_usage(track, film_has_cues):
+    """A track's ``TrackUsage`` from its prefetched ``cue_links``."""
+    links = tuple(track.cue_links.all())
+    if links:
+        return TrackUsage("heard", track_extent(link.extent for link in links), links)
+    return TrackUsage("absent" if film_has_cues else "unknown")
+
+
+@dataclass(frozen=True)
+class AlbumUsage:
+    """How much of an album the film uses: its tracks' ``TrackUsage`` counted."""
+
+    track_count: int
+    heard_count: int
+    film_has_cues: bool
+
+    @property
+    def summary(self):
+        if not self.track_count:
+            return ""
+        if not self.film_has_cues:
+            return "Which of these tracks the film uses is not known: it has no cue sheet here yet."
+        tracks = "track" if self.track_count == 1 else "tracks"
+        if not self.heard_count:
+            if self.track_count == 1:
+                return "Its one track is not heard in the film."
+            return f"None of the {self.track_count} {tracks} is heard in the film."
+        verb = "is" if self.heard_count == 1 else "are"
+        return f"{self.heard_count} of {self.track_count} {tracks} {verb} heard in the film."
 
 
 class SoundtrackDetailView(PageMixin, DetailView):
-    """An album's page without its reviews; reviews sit above this app and extend it with them
-    (``reviews.catalogue``), which is the view the URLs route to."""
+    """An album's page, each track with how the film uses it; without its reviews."""
 
     def get_queryset(self):
-        return Soundtrack.objects.with_tracklist().with_running_time()
+        links = CueTrack.objects.select_related("cue__film").order_by(
+            "cue__order", "cue__start", "cue__pk"
+        )
+        return (
+            Soundtrack.objects.with_tracklist()
+            .with_running_time()
+            .annotate(film_has_cues=Exists(Cue.objects.filter(film=OuterRef("film"))))
+            .prefetch_related(Prefetch("tracks__cue_links", queryset=links))
+        )
+
+    def get_context_data(self, **kwargs):
+        soundtrack = self.object
+        heard = 0
+        for track in soundtrack.tracks.all():
+            track.film_usage = track_usage(track, soundtrack.film_has_cues)
+            heard += track.film_usage.is_heard
+        usage = AlbumUsage(soundtrack.track_count, heard, soundtrack.film_has_cues)
+        context = {"album_usage": usage}
+        if soundtrack.film_has_cues:
+            context["film_music_url"] = reverse(
+                "soundtracks:film_music", args=[soundtrack.film.slug]
+            )
+        return super().get_context_data(**context, **kwargs)
 
     def get_meta(self):
         soundtrack = self.object

@@ -20,7 +20,12 @@ from films.models import Credit
 from films.tests.factories import CreditFactory, FilmFactory, FranchiseFactory, PersonFactory
 from reviews.models import Review
 from reviews.tests.factories import AuthorFactory, ReviewFactory, TagFactory
-from soundtracks.tests.factories import SoundtrackFactory, TrackFactory, TrackNoteFactory
+from soundtracks.tests.factories import (
+    CueTrackFactory,
+    SoundtrackFactory,
+    TrackFactory,
+    TrackNoteFactory,
+)
 
 ARTICLE = Path(__file__).parent / "data" / "tron-ares-score-review.txt"
 REVIEW_SLUG = "tron-ares-nine-inch-nails-score-review"
@@ -168,7 +173,14 @@ def test_soundtrack_page_lists_tracks_with_durations_vocals_notes_and_citations(
     assert "Cited in" not in ares.text_of("#track-1-2")
     # Carlos's album: 21 timed tracks adding up to 57:47, each m:ss.
     assert "57:47" in carlos.text_of(".facts")
-    assert carlos.text_of("#track-1-2").endswith("Only Solutions (Journey) Vocal 3:15")
+    assert (
+        carlos.find("#track-1-2")
+        .text_of(".track-line")
+        .endswith("Only Solutions (Journey) Vocal 3:15")
+    )
+    # Where each track is in the film comes from the cue sheet (soundtracks/tests/
+    # test_album_usage.py): Carlos's film has none here yet.
+    assert carlos.find("#track-1-2").text_of(".film-usage") == "In the film: not known"
 
 
 def test_person_page_follows_a_member_through_the_group_to_its_films(client, tron):
@@ -446,6 +458,11 @@ def build_soundtrack_page(size):
     tracks = [TrackFactory(soundtrack=soundtrack, is_vocal=n % 4 == 0) for n in range(size)]
     for track in tracks:
         TrackNoteFactory(track=track)
+    # Cues on two tracks in three, the first track a suite of several.
+    for n, track in enumerate(tracks):
+        if n % 3 != 2:
+            CueTrackFactory(track=track, extent="part")
+    CueTrackFactory(track=tracks[0])
     citations = " ".join(f"[t](track:{soundtrack.slug}/{track.position})" for track in tracks)
     for review in make_reviews(max(1, size // 10), body=citations):
         review.soundtracks.add(soundtrack)
@@ -534,7 +551,8 @@ QUERY_COUNTS = {
     "author": (build_author_page, 1, 30, 4),
     "film list": (build_film_list, 2, 60, 3),
     "film": (build_film_page, 2, 40, 8),
-    "soundtrack": (build_soundtrack_page, 3, 60, 7),
+    # One more than before the cue sheet: each track's cue links, for how the film uses it.
+    "soundtrack": (build_soundtrack_page, 3, 60, 8),
     "person (a member of groups)": (build_member_page, 2, 40, 8),
     "person (a group)": (build_group_page, 2, 40, 5),
     "franchise": (build_franchise_page, 2, 12, 5),
