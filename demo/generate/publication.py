@@ -3,6 +3,7 @@
 import random
 
 from demo.generate.catalogue import Catalogue
+from demo.generate.cues import CueSheets
 from demo.generate.prose import Prose
 from demo.generate.reviews import Reviews
 
@@ -18,7 +19,7 @@ def plan_counts(scale=1.0, reviews=None, films=None, albums=None):
     return counts
 
 
-class Publication(Prose, Catalogue, Reviews):
+class Publication(Prose, Catalogue, CueSheets, Reviews):
     """The plan: every row to write, as unsaved model instances, drawn in a fixed order."""
 
     def __init__(self, counts, seed):
@@ -28,10 +29,12 @@ class Publication(Prose, Catalogue, Reviews):
         self.pool = []
 
     def build(self):
-        """Everything but the track notes, which need the rendered bodies' citations."""
+        """Everything but the track notes and the reviews' sources, which need the rendered
+        bodies' citations (``build_notes``)."""
         self.build_people()
         self.build_franchises_and_films()
         self.build_credits()
         self.build_albums_and_tracks()
+        self.build_cue_sheets()
         self.build_authors_and_tags()
         self.build_reviews()

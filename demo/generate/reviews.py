@@ -1,4 +1,5 @@
-"""The reviews part of the plan: authors, tags, reviews with their Markdown bodies, track notes."""
+"""The reviews part of the plan: authors, tags, reviews with their Markdown bodies (citing
+album tracks and cues), track notes, and what reviews are the source of."""
 
 from demo.generate import ANCHOR, SPAN
 from demo.generate.words import (
@@ -14,7 +15,7 @@ from demo.generate.words import (
     VERBS,
 )
 from reviews.models import Author, Review, Tag
-from soundtracks.models import TrackNote
+from soundtracks.models import Cue, TrackNote
 
 
 class Reviews:
@@ -91,7 +92,8 @@ class Reviews:
                         links["other_films"].append((review, other))
 
     def review_body(self, film, composer, albums):
-        """About 900 words of Markdown: paragraphs under ``##`` subheads, with track links."""
+        """About 900 words of Markdown: paragraphs under ``##`` subheads, with track and cue
+        links (a cue by its code, in the case studios write it, or by its slug)."""
         rng = self.rng
         tracks = [track for album in albums for track in self.tracks_of.get(album.slug, [])]
         cited = rng.sample(tracks, min(len(tracks), rng.randint(2, 4)))
@@ -106,6 +108,13 @@ class Reviews:
             special.append(
                 f"Listen to [{track.title}](track:{reference}), which "
                 f"{rng.choice(VERBS)} {rng.choice(FILM_NOUNS)}."
+            )
+        cues = self.cues_of.get(film.slug, [])
+        for cue in rng.sample(cues, min(len(cues), rng.randint(1, 2))):
+            name = cue.code if rng.random() < 0.5 else cue.slug
+            special.append(
+                f"In the film it plays under [{cue.scene.lower()}](cue:{film.slug}/{name}), "
+                f"where it {rng.choice(VERBS)} {rng.choice(FILM_NOUNS)}."
             )
         sentences = self.sentences(54) + special
         rng.shuffle(sentences)
@@ -122,29 +131,31 @@ class Reviews:
         return "\n\n".join(block for block in blocks if block)
 
     def build_notes(self):
+        """Track notes (commentary only), and the reviews the notes and the cues came from:
+        a published review that cites the track or the cue, or covers the cue's film."""
         rng = self.rng
-        self.notes = []
-        citing = {}
+        self.notes, self.note_sources, self.cue_sources = [], [], []
+        citing, covering = {}, {}
         for review in self.reviews:
             if review.status == Review.Status.PUBLISHED:
                 for track in review.cited:
                     citing.setdefault(id(track), review)
+                for cue in review.cited_cue_rows:
+                    citing.setdefault(id(cue), review)
+                covering.setdefault(review.film.slug, review)
         for track in self.tracks:
             if rng.random() >= 0.35:
                 continue
-            runtime = track.soundtrack.film.runtime * 60
-            text_template = rng.choice(NOTE_TEXTS)
-            scene = f"{rng.choice(SCENE_ACTIONS)} {rng.choice(SCENE_PLACES)}".capitalize()
-            source = citing.get(id(track)) if rng.random() < 0.5 else None
-            self.notes.append(
-                self.fix_uuids(
-                    TrackNote(
-                        track=track,
-                        scene=scene,
-                        cue_start=rng.randrange(60, runtime) if rng.random() < 0.6 else None,
-                        usage=rng.choice(TrackNote.Usage.values),
-                        text=text_template.format(scene=scene.lower()),
-                        source_review=source,
-                    )
-                )
+            scene = f"{rng.choice(SCENE_ACTIONS)} {rng.choice(SCENE_PLACES)}"
+            note = self.fix_uuids(
+                TrackNote(track=track, text=rng.choice(NOTE_TEXTS).format(scene=scene))
             )
+            self.notes.append(note)
+            source = citing.get(id(track)) if rng.random() < 0.5 else None
+            if source is not None:
+                self.note_sources.append((source, note))
+        for cue in self.cues:
+            if cue.known_from == Cue.Source.ARTICLE:
+                source = citing.get(id(cue)) or covering.get(cue.film.slug)
+                if source is not None:
+                    self.cue_sources.append((source, cue))

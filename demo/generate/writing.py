@@ -9,10 +9,11 @@ from demo.generate import ANCHOR, PREFIX
 from editorial.revisions import deleting_for_good
 from films.models import Credit, Film, Franchise, Person
 from reviews.models import Author, Review, Tag
-from soundtracks.models import Soundtrack, Track, TrackNote
+from soundtracks.models import Cue, CueTrack, Soundtrack, Theme, ThemeAppearance, Track, TrackNote
 
-#: Catalogue models whose uid the slug gives (editorial.models.uid_field).
-SLUG_UIDS = (Person, Franchise, Film, Soundtrack)
+#: Catalogue models whose uid the slug gives (editorial.models.uid_field). A cue's is its
+#: film's slug and its own (demo.generate.cues).
+SLUG_UIDS = (Person, Franchise, Film, Soundtrack, Theme)
 
 
 class Writer:
@@ -68,6 +69,12 @@ def write(publication, writer):
     writer.insert("albums", Soundtrack, p.albums)
     writer.link("album artists", Soundtrack._meta.get_field("artists"), p.album_artists)
     writer.insert("tracks", Track, p.tracks)
+    writer.insert("cues", Cue, p.cues)
+    writer.link("cue composers", Cue._meta.get_field("composers"), p.cue_composers)
+    writer.link("cue performers", Cue._meta.get_field("performers"), p.cue_performers)
+    writer.insert("cue tracks", CueTrack, p.cue_tracks)
+    writer.insert("themes", Theme, p.themes)
+    writer.insert("theme appearances", ThemeAppearance, p.appearances)
     writer.insert("authors", Author, p.authors)
     writer.insert("tags", Tag, p.tags)
     writer.insert("reviews", Review, p.reviews)
@@ -75,7 +82,11 @@ def write(publication, writer):
         writer.link(f"review {name}".replace("_", " "), Review._meta.get_field(name), pairs)
     cited = ((review, track) for review in p.reviews for track in review.cited)
     writer.link("cited tracks", Review._meta.get_field("cited_tracks"), cited)
+    cited = ((review, cue) for review in p.reviews for cue in review.cited_cue_rows)
+    writer.link("cited cues", Review._meta.get_field("cited_cues"), cited)
     writer.insert("track notes", TrackNote, p.notes)
+    writer.link("note sources", Review._meta.get_field("notes_sourced"), p.note_sources)
+    writer.link("cue sources", Review._meta.get_field("cues_sourced"), p.cue_sources)
 
     for model, queryset in generated().items():
         # A review was last saved when it went live (drafts: at the anchor): none reads "Updated".
@@ -91,6 +102,10 @@ def generated():
     return {
         TrackNote: TrackNote.objects.filter(track__soundtrack__slug__startswith=PREFIX),
         Review: Review.objects.filter(slug__startswith=PREFIX),
+        ThemeAppearance: ThemeAppearance.objects.filter(theme__slug__startswith=PREFIX),
+        Theme: Theme.objects.filter(slug__startswith=PREFIX),
+        CueTrack: CueTrack.objects.filter(cue__film__slug__startswith=PREFIX),
+        Cue: Cue.objects.filter(film__slug__startswith=PREFIX),
         Track: Track.objects.filter(soundtrack__slug__startswith=PREFIX),
         Soundtrack: Soundtrack.objects.filter(slug__startswith=PREFIX),
         Credit: Credit.objects.filter(film__slug__startswith=PREFIX),

@@ -3,6 +3,8 @@ changelists built on it cost the same number of queries whatever its size."""
 
 import hashlib
 import io
+import re
+from collections import Counter
 
 import pytest
 from django.contrib import admin
@@ -18,7 +20,7 @@ from editorial.revisions import DELETED
 from films.models import Credit, Film, Franchise, Person
 from pagecache import versions as pagecache
 from reviews.models import Author, Review, Tag
-from soundtracks.models import Soundtrack, Track, TrackNote
+from soundtracks.models import Cue, CueTrack, Soundtrack, Theme, ThemeAppearance, Track, TrackNote
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +48,10 @@ def digest():
         generated(Soundtrack),
         generated(Track, "soundtrack__slug"),
         TrackNote.objects.filter(track__soundtrack__slug__startswith="gen-").order_by("uid"),
+        generated(Cue, "film__slug").order_by("film__slug", "order"),
+        generated(CueTrack, "cue__film__slug").order_by("cue__uid", "track__position", "pk"),
+        generated(Theme),
+        generated(ThemeAppearance, "theme__slug").order_by("theme__slug", "cue__uid"),
         generated(Author),
         generated(Tag),
         generated(Review),
@@ -79,6 +85,9 @@ class TestGenerateContent:
         tracks = generated(Track, "soundtrack__slug")
         assert 14 * TINY["albums"] <= tracks.count() <= 26 * TINY["albums"]
         assert TrackNote.objects.filter(track__in=tracks).exists()
+        cues = generated(Cue, "film__slug")
+        assert 32 * TINY["films"] <= cues.count() <= 48 * TINY["films"] + 200
+        assert generated(Theme).exists()
         assert generated(Tag).exists()
         assert generated(Author).exists()
 
@@ -93,6 +102,11 @@ class TestGenerateContent:
         track = review.cited_tracks.select_related("soundtrack").first()
         assert f'href="{track.get_absolute_url()}"' in review.body_html
         assert review.film.soundtracks.exists()
+        # And cues of its film's cue sheet, by code or by slug.
+        assert f"(cue:{review.film.slug}/" in review.body
+        cue = review.cited_cues.select_related("film").first()
+        assert cue.film == review.film
+        assert f'href="{cue.get_absolute_url()}"' in review.body_html
 
     def test_is_deterministic(self):
         generate(**TINY)
@@ -158,6 +172,141 @@ class TestGenerateContent:
         assert bumped
 
 
+# Cue sheets -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tiny(db):
+    generate(**TINY)
+
+
+@pytest.mark.usefixtures("tiny")
+class TestCueSheets:
+    def test_about_forty_cues_a_film_and_one_long_sheet(self):
+        counts = sorted(
+            generated(Film).annotate(cues_count=Count("cues")).values_list("cues_count", flat=True)
+        )
+        assert counts[-1] == 200  # the first film's: the music page and admin at scale
+        assert all(32 <= count <= 48 for count in counts[:-1])
+
+    def test_timecodes_run_in_film_order_inside_the_runtime(self):
+        for film in generated(Film).prefetch_related("cues"):
+            cues = list(film.cues.all())
+            runtime = film.runtime * 60
+            assert [cue.order for cue in cues] == list(range(1, len(cues) + 1))
+            starts = [cue.start for cue in cues]
+            assert None not in starts
+            assert starts == sorted(starts)
+            assert len(set(starts)) == len(starts)
+            for cue in cues:
+                assert 0 <= cue.start < (cue.end if cue.end is not None else runtime) <= runtime
+            assert cues[0].usage == Cue.Usage.MAIN_TITLE
+            assert cues[-1].usage == Cue.Usage.END_TITLE
+            # Overlaps are a song fading in over the cue before, by seconds, never more.
+            for before, after in zip(cues, cues[1:], strict=False):
+                if before.end is not None and after.start < before.end:
+                    assert before.end - after.start <= 8
+                    assert after.usage in {Cue.Usage.BACKGROUND_VOCAL, Cue.Usage.VISUAL_VOCAL}
+
+    def test_cue_codes_are_reel_and_number_and_name_the_cue(self):
+        cues = generated(Cue, "film__slug")
+        for code, slug, start in cues.values_list("code", "slug", "start"):
+            reel, number = re.fullmatch(r"(\d)M(\d\d)", code).groups()
+            assert int(reel) == start // 1200 + 1
+            assert int(number) >= 1
+            assert slug == code.lower()
+        assert cues.filter(source_detail__icontains="generated").exists()
+
+    def test_every_row_passes_its_models_own_checks(self):
+        for cue in generated(Cue, "film__slug").select_related("film"):
+            cue.full_clean()
+        for link in generated(CueTrack, "cue__film__slug").select_related(
+            "cue__film", "track__soundtrack"
+        ):
+            link.full_clean()
+        for appearance in generated(ThemeAppearance, "theme__slug").select_related(
+            "theme__film", "theme__franchise", "cue__film"
+        ):
+            appearance.full_clean()
+        for theme in generated(Theme):
+            theme.full_clean()
+
+    def test_composers_are_the_films_composers_and_songs_have_performers(self):
+        for film in generated(Film).prefetch_related("credits", "cues__composers"):
+            composers = {
+                credit.person_id for credit in film.credits.all() if credit.role == "composer"
+            }
+            for cue in film.cues.all():
+                assert {person.pk for person in cue.composers.all()} == composers
+        vocal = generated(Cue, "film__slug").filter(usage__in=["bv", "vv"])
+        assert vocal.exists()
+        assert not vocal.filter(performers__isnull=True).exists()
+
+    def test_albums_link_to_cues_whole_in_part_and_edited_with_suites_and_gaps(self):
+        links = generated(CueTrack, "cue__film__slug")
+        assert set(links.values_list("extent", flat=True)) == {"whole", "part", "edited"}
+        tracks = generated(Track, "soundtrack__slug")
+        # A suite holds several cues; some tracks are not in the film; some cues unreleased.
+        suites = tracks.annotate(cues_count=Count("cue_links")).filter(cues_count__gte=3)
+        assert suites.exists()
+        assert all(track.title.endswith(" Suite") for track in suites)
+        assert tracks.filter(cue_links__isnull=True).exists()
+        cues = generated(Cue, "film__slug")
+        assert cues.filter(track_links__isnull=True).exists()
+        released = cues.filter(track_links__isnull=False).distinct()
+        assert released.count() > cues.count() // 5
+        # A released cue is named as its track (or as the suite's part it is).
+        one_to_one = links.exclude(track__in=suites).select_related("cue", "track")
+        assert all(link.cue.title == link.track.title for link in one_to_one)
+
+    def test_scenes_with_some_spoilers(self):
+        cues = generated(Cue, "film__slug")
+        assert not cues.filter(scene="").exists()
+        spoilers = cues.filter(scene_is_spoiler=True).count()
+        assert 0 < spoilers < cues.count() // 4
+
+    def test_themes_of_films_and_franchises_with_appearances(self):
+        film_themes = generated(Theme).filter(film__isnull=False)
+        assert film_themes.count() >= 2 * TINY["films"]
+        assert not film_themes.filter(appearances__isnull=True).exists()
+        franchise_theme = generated(Theme).filter(franchise__isnull=False).first()
+        films = {appearance.cue.film_id for appearance in franchise_theme.appearances.all()}
+        assert len(films) >= 2
+        assert ThemeAppearance.objects.exclude(note="").exists()
+
+    def test_reviews_are_the_source_of_some_cues_and_notes(self):
+        sourced = Cue.objects.filter(source_reviews__slug__startswith="gen-")
+        assert sourced.exists()
+        assert not sourced.exclude(known_from=Cue.Source.ARTICLE).exists()
+        assert TrackNote.objects.filter(source_reviews__slug__startswith="gen-").exists()
+        for review in Review.objects.filter(cues_sourced__isnull=False).distinct():
+            assert {cue.film_id for cue in review.cues_sourced.all()} == {review.film_id}
+
+
+def inserts(**options):
+    with CaptureQueriesContext(connection) as queries:
+        generate(**options)
+    return Counter(
+        re.match(r'INSERT INTO "(\w+)"', query["sql"])[1]
+        for query in queries
+        if query["sql"].startswith("INSERT INTO")
+    )
+
+
+def test_rows_are_written_in_a_fixed_number_of_inserts_per_batch():
+    # Everything fits one batch at both sizes: one INSERT per table, whatever the size.
+    tiny = inserts(batch_size=100_000, **TINY)
+    small = inserts(batch_size=100_000, replace=True, **SMALL)
+
+    assert small == tiny
+    assert {"soundtracks_cue", "soundtracks_cuetrack", "soundtracks_themeappearance"} <= set(tiny)
+    assert set(tiny.values()) == {1}
+    # And a batch is a batch: 645-odd cues in batches of 100 are that many INSERTs, no more.
+    batched = inserts(batch_size=100, replace=True, **TINY)
+    cues = generated(Cue, "film__slug").count()
+    assert batched["soundtracks_cue"] == -(-cues // 100)
+
+
 # Query counts ---------------------------------------------------------------------------------
 
 
@@ -205,6 +354,10 @@ def sample_urls():
     group = richest(generated(Person).filter(is_group=True), "credits", "albums", "members")
     tag = richest(generated(Tag), "reviews")
     author = richest(generated(Author), "reviews")
+    # The long cue sheet (200 cues), and the theme heard in the most cues.
+    scored = richest(generated(Film), "cues", "cues__track_links", "themes")
+    theme = richest(generated(Theme), "appearances")
+    cue = richest(generated(Cue, "film__slug"), "track_links", "citing_reviews")
     pages = {
         "home": ("sitewide:home", []),
         "archive": ("reviews:review_list", []),
@@ -216,6 +369,9 @@ def sample_urls():
         "person": ("films:person_detail", [composer.slug]),
         "group": ("films:person_detail", [group.slug]),
         "franchise": ("films:franchise_detail", [review.film.franchise.slug]),
+        "music": ("soundtracks:film_music", [scored.slug]),
+        "theme": ("soundtracks:theme_detail", [theme.slug]),
+        "cue": ("soundtracks:cue_detail", [cue.film.slug, cue.slug]),
         "tag": ("reviews:tag_detail", [tag.slug]),
         "author": ("reviews:author_detail", [author.slug]),
         "search": ("sitewide:search", [], "?q=score"),
@@ -260,6 +416,7 @@ def test_public_pages_cost_the_same_queries_at_two_sizes(client):
     small = query_counts(client, sample_urls())
 
     assert {"home", "review", "film", "soundtrack", "person", "franchise"} <= tiny.keys()
+    assert {"music", "theme"} <= tiny.keys()
     assert small == tiny
 
 
@@ -271,6 +428,22 @@ def test_admin_changelists_cost_the_same_queries_at_two_sizes(editor_client):
     small = query_counts(editor_client, changelist_urls())
 
     assert "reviews.Review" in tiny
+    assert small == tiny
+
+
+def test_the_film_admin_with_its_long_cue_sheet_costs_the_same_queries_at_two_sizes(
+    editor_client,
+):
+    def film_admin():
+        film = generated(Film).annotate(cues_count=Count("cues")).get(cues_count=200)
+        return {"film admin": reverse("admin:films_film_change", args=[film.pk])}
+
+    generate(**TINY)
+    tiny = query_counts(editor_client, film_admin())
+
+    generate(replace=True, **SMALL)
+    small = query_counts(editor_client, film_admin())
+
     assert small == tiny
 
 

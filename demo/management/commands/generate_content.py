@@ -99,6 +99,8 @@ class Command(BaseCommand):
                 f"Generated {len(publication.reviews)} reviews, {len(publication.films)} films "
                 f"({len(publication.credits)} credits), {len(publication.albums)} albums "
                 f"({len(publication.tracks)} tracks, {len(publication.notes)} notes), "
+                f"{len(publication.cues)} cues ({len(publication.cue_tracks)} album links), "
+                f"{len(publication.themes)} themes ({len(publication.appearances)} appearances), "
                 f"{len(publication.people)} people, {len(publication.franchises)} franchises "
                 f"in {time.monotonic() - started:.1f}s."
             )
