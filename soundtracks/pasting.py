@@ -217,7 +217,8 @@ def read_table(text, *, what="cue sheet", max_rows=MAX_ROWS):
             if not any(cell.strip() for cell in cells):
                 continue
             if header is None:
-                header, header_number = [cell.strip() for cell in cells], number
+                header = [cell.strip().removeprefix("\ufeff") for cell in cells]
+                header_number = number
                 continue
             if len(rows) >= max_rows:
                 raise PasteError(
@@ -227,6 +228,8 @@ def read_table(text, *, what="cue sheet", max_rows=MAX_ROWS):
             rows.append((number, cells))
     except csv.Error as error:
         raise PasteError(_csv_problem(error, number + 1)) from error
+    if header is None:
+        raise PasteError(f"The paste has no text in any cell: paste the {what} into the box.")
     return Table(delimiter, header, header_number, rows)
 
 

@@ -14,7 +14,7 @@ from films.models import Credit
 from films.tests.factories import CreditFactory, FilmFactory, PersonFactory
 from soundtracks import pasting
 from soundtracks.models import Cue
-from soundtracks.tests.factories import CueFactory
+from soundtracks.tests.factories import CueFactory, SoundtrackFactory, TrackFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -489,3 +489,105 @@ def test_a_save_runs_a_fixed_number_of_queries_and_two_a_cue_for_its_revision(
         response = editor_client.post(paste_url(film), data)
     assert response.status_code == 302
     assert film.cues.count() == count + 1
+
+
+# The tracklist -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def album(film):
+    album = SoundtrackFactory(film=film, title="Tron: Ares (Original Soundtrack)", slug="ares-ost")
+    TrackFactory(soundtrack=album, disc=1, position=1, title="Init", duration=195)
+    return album
+
+
+def save_tracklist(client, album, text):
+    response = client.post(tracklist_url(album), {"text": text})
+    previewed = response.context["form"].data.get("previewed", "")
+    return client.post(tracklist_url(album), {"text": text, "previewed": previewed, "save": "1"})
+
+
+def test_the_album_page_links_to_the_tracklist_paste(editor_client, album):
+    url = reverse("admin:soundtracks_soundtrack_change", args=[album.pk])
+    page = editor_client.get(url).content.decode()
+    assert f'href="{tracklist_url(album)}">Paste a tracklist<' in page
+
+
+def test_a_tracklist_is_previewed_then_saved(editor_client, editor, album):
+    text = "2. Forked 3:15\n1-07 I Know You Can Feel It 4:02\n9 Untimed\n10. As Alive As You Need Me To Be ♪ 4:11"
+    response = editor_client.post(tracklist_url(album), {"text": text})
+    assert [row["cells"] for row in response.context["rows"]] == [
+        [1, 2, "Forked", "3:15", ""],
+        [1, 7, "I Know You Can Feel It", "4:02", ""],
+        [1, 9, "Untimed", "", ""],
+        [1, 10, "As Alive As You Need Me To Be", "4:11", "yes"],
+    ]
+    assert album.tracks.count() == 1
+    response = save_tracklist(editor_client, album, text)
+    assert response.status_code == 302
+    tracks = list(album.tracks.order_by("disc", "position"))
+    assert [(t.position, t.title, t.duration, t.is_vocal) for t in tracks] == [
+        (1, "Init", 195, False),
+        (2, "Forked", 195, False),
+        (7, "I Know You Can Feel It", 242, False),
+        (9, "Untimed", None, False),
+        (10, "As Alive As You Need Me To Be", 251, True),
+    ]
+    assert versions_of(album).last().revision.get_comment() == "Pasted 4 tracks from a tracklist."
+    assert versions_of(tracks[1]).get().revision.user == editor
+
+
+def test_a_spreadsheets_tracklist_is_read_by_its_columns(editor_client, album):
+    text = "Disc\tTrack\tTitle\tLength\tArtist\n2\t1\tEcho\t2:00\tJourney\n2\t2\tNull\t\t"
+    response = save_tracklist(editor_client, album, text)
+    assert response.status_code == 302
+    echo = album.tracks.get(disc=2, position=1)
+    assert (echo.title, echo.duration, echo.artist_credit) == ("Echo", 120, "Journey")
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("1. Init again 3:15", "Line 1, Track number: track 1 is already on the album (“Init”)."),
+        ("2. A\n2. B", "Line 2, Track number: track 2 is also on line 1."),
+        ("Forked 3:15", "Line 1: “Forked 3:15” does not start with a track number"),
+        ("2. Forked 3:75", "Line 1, Duration: Seconds must be 00–59; '3:75' has 75."),
+        ("2. Silent 0:00", "Line 1, Duration: a track lasts longer than 0:00."),
+        ("0. Zero", "Line 1, Track number: discs and track numbers count from 1."),
+        ("2. " + "x" * 400, "Line 1, Title: 400 characters; at most 300."),
+        ("2\t=cmd()\t1:00", "Line 1, Title: “=cmd()” looks like a spreadsheet formula"),
+        ("", "This field is required."),
+        ("\x00", "The paste holds a NUL character"),
+        ("1. x\n" * 10_000, "The paste has more than 2,000 lines"),
+        ("x" * (pasting.MAX_PASTE_CHARS + 1), "The paste is 1,000,001 characters"),
+        ('2\t"unclosed\t1:00', "Row 1: a quoted cell is never closed"),
+    ],
+)
+def test_each_kind_of_bad_line_is_refused_and_nothing_saved(editor_client, album, text, error):
+    response = save_tracklist(editor_client, album, text)
+    assert response.status_code == 200
+    assert any(message.startswith(error) for message in errors_of(response)), errors_of(response)
+    assert album.tracks.count() == 1
+
+
+def test_a_writer_may_not_paste_a_tracklist(client, album):
+    client.force_login(WriterFactory())
+    assert client.get(tracklist_url(album)).status_code == 403
+    assert client.post(tracklist_url(album), {"text": "2. X", "save": "1"}).status_code == 403
+    assert album.tracks.count() == 1
+
+
+@pytest.mark.parametrize("count", [3, 200])
+def test_a_tracklist_save_runs_a_fixed_number_of_queries(
+    editor_client, album, count, django_assert_num_queries
+):
+    text = "\n".join(f"{number}. Track {number} 3:00" for number in range(2, count + 2))
+    response = editor_client.post(tracklist_url(album), {"text": text})
+    data = {"text": text, "previewed": response.context["form"].data["previewed"], "save": "1"}
+    with django_assert_num_queries(TRACKLIST_SAVE_QUERIES):
+        response = editor_client.post(tracklist_url(album), data)
+    assert response.status_code == 302
+    assert album.tracks.count() == count + 1
+
+
+TRACKLIST_SAVE_QUERIES = 20
