@@ -5,16 +5,18 @@ from films import views
 app_name = "films"
 
 
-def film_urlpatterns(film_detail=views.FilmDetailView):
-    """The catalogue's URLs. A layer above passes its ``film_detail`` view, the film page
-    extended with what it knows (``reviews.catalogue``): config/urls.py routes to that one."""
+def film_urlpatterns(
+    film_detail=views.FilmDetailView,
+    person_detail=views.PersonDetailView,
+    franchise_detail=views.FranchiseDetailView,
+):
+    """The catalogue's URLs. A layer above passes its views, these pages extended with what it
+    knows (``soundtracks.catalogue``, ``reviews.catalogue``): config/urls.py routes to those."""
     return [
         path("films/", views.FilmListView.as_view(), name="film_list"),
         path("films/<slug:slug>/", film_detail.as_view(), name="film_detail"),
-        path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person_detail"),
-        path(
-            "franchises/<slug:slug>/", views.FranchiseDetailView.as_view(), name="franchise_detail"
-        ),
+        path("people/<slug:slug>/", person_detail.as_view(), name="person_detail"),
+        path("franchises/<slug:slug>/", franchise_detail.as_view(), name="franchise_detail"),
     ]
 
 

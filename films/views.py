@@ -1,6 +1,11 @@
 """The catalogue's pages. Reviews and soundtracks sit above this app and are never imported here.
-These views render a film without its reviews; the reviews layer extends ``FilmDetailView`` with
-them (``reviews.catalogue``), and that is the view the URLs route to."""
+
+These views render a film, a person and a franchise from films' own data: credits, cast, the
+franchise's order. The layers above extend them with what they know (``soundtracks.catalogue``
+adds the albums, the cue sheet's link and the themes; ``reviews.catalogue`` the reviews), and the
+URLs route to the most extended views (``reviews.urls``). The templates read that context where
+it is given and leave its sections out where it is not.
+"""
 
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -56,11 +61,7 @@ class FilmDetailView(PageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         film = self.object
-        context = {
-            "credit_groups": group_by_role(film.credits.all(), FILM_CREDIT_HEADINGS),
-            # Through the relation, with each cover in the same query.
-            "soundtracks": film.soundtracks.select_related("cover"),
-        }
+        context = {"credit_groups": group_by_role(film.credits.all(), FILM_CREDIT_HEADINGS)}
         if film.franchise:
             films = list(film.franchise.films.in_franchise_order())
             place = films.index(film)
@@ -103,10 +104,8 @@ class PersonDetailView(PageMixin, DetailView):
         credits = Credit.objects.select_related("film__franchise").order_by(
             "film__release_date", "billing_order"
         )
-        # A member's page follows each group to its films and albums.
-        groups = Person.objects.prefetch_related(
-            Prefetch("credits", queryset=credits), "albums__film"
-        )
+        # A member's page follows each group to its films.
+        groups = Person.objects.prefetch_related(Prefetch("credits", queryset=credits))
         return Person.objects.select_related("photo").prefetch_related(
             Prefetch("credits", queryset=credits),
             "members",
@@ -115,10 +114,7 @@ class PersonDetailView(PageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            credit_groups=group_by_role(self.object.credits.all()),
-            # One query for the albums with their films and covers.
-            albums=self.object.albums.select_related("film", "cover"),
-            **kwargs,
+            credit_groups=group_by_role(self.object.credits.all()), **kwargs
         )
 
     def get_meta(self):
@@ -146,10 +142,7 @@ class FranchiseDetailView(PageMixin, DetailView):
         films = (
             Film.objects.in_franchise_order()
             .select_related("poster")
-            .prefetch_related(
-                Prefetch("credits", queryset=composers, to_attr="composer_credits"),
-                "soundtracks__artists",
-            )
+            .prefetch_related(Prefetch("credits", queryset=composers, to_attr="composer_credits"))
         )
         return Franchise.objects.prefetch_related(Prefetch("films", queryset=films))
 

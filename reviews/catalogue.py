@@ -1,20 +1,21 @@
 """The catalogue's pages with their reviews: this layer knows reviews, so it composes them.
 
-``films`` and ``soundtracks`` render a film or an album without reviews and never reach up for
-them; these views extend theirs with the published reviews and citations, and are the views the
-URLs route to (``config/urls.py``). Reviews arrive in the queries the old pages made, so every
+``films`` renders a film without albums or reviews; ``soundtracks`` extends it with its music
+(``soundtracks.catalogue``) and renders an album without reviews; neither reaches up. These views
+extend the most extended ones below with the published reviews and citations, and are the views
+the URLs route to (``reviews.urls``). Reviews arrive in the queries the old pages made, so every
 pinned query count holds.
 """
 
 from django.db.models import Prefetch
 
-from films.views import FilmDetailView
 from reviews.models import Review
+from soundtracks.catalogue import FilmWithMusicView
 from soundtracks.views import SoundtrackDetailView
 
 
-class FilmWithReviewsView(FilmDetailView):
-    """A film's page with the reviews of it and those that discuss it among other films."""
+class FilmWithReviewsView(FilmWithMusicView):
+    """A film's page with its music, the reviews of it and those that discuss it among others."""
 
     template_name = "films/film_detail.html"
 

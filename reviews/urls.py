@@ -2,6 +2,7 @@ from django.urls import path
 
 from films.urls import film_urlpatterns
 from reviews import catalogue, cue_pages, feeds, views
+from soundtracks import catalogue as music_catalogue
 from soundtracks.urls import soundtrack_urlpatterns
 
 app_name = "reviews"
@@ -14,9 +15,17 @@ urlpatterns = [
     path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author_detail"),
 ]
 
-# The film and album pages, under their own namespaces, routed to the views of this layer that
-# add the reviews to them (config/urls.py includes these).
-films = (film_urlpatterns(film_detail=catalogue.FilmWithReviewsView), "films")
+# The film and album pages, under their own namespaces, routed to the most extended views: this
+# layer's, which add the reviews, and the soundtracks layer's for the pages without reviews
+# (config/urls.py includes these).
+films = (
+    film_urlpatterns(
+        film_detail=catalogue.FilmWithReviewsView,
+        person_detail=music_catalogue.PersonWithAlbumsView,
+        franchise_detail=music_catalogue.FranchiseWithMusicView,
+    ),
+    "films",
+)
 soundtracks = (
     soundtrack_urlpatterns(
         soundtrack_detail=catalogue.SoundtrackWithReviewsView,

@@ -21,8 +21,10 @@ from films.tests.factories import CreditFactory, FilmFactory, FranchiseFactory, 
 from reviews.models import Review
 from reviews.tests.factories import AuthorFactory, ReviewFactory, TagFactory
 from soundtracks.tests.factories import (
+    CueFactory,
     CueTrackFactory,
     SoundtrackFactory,
+    ThemeFactory,
     TrackFactory,
     TrackNoteFactory,
 )
@@ -441,6 +443,8 @@ def build_film_page(size):
     franchise = FranchiseFactory()
     film = FilmFactory(franchise=franchise)
     for _ in range(size):
+        CueFactory(film=film)
+    for _ in range(size):
         CreditFactory(film=film, role=Credit.Role.PRODUCER)
         CreditFactory(film=film, role=Credit.Role.CAST, character="Someone")
     for _ in range(max(1, size // 10)):
@@ -493,10 +497,12 @@ def build_group_page(size):
 
 def build_franchise_page(size):
     franchise = FranchiseFactory()
+    ThemeFactory(film=None, franchise=franchise)
     for order in range(size):
         film = FilmFactory(franchise=franchise, franchise_order=order + 1)
         CreditFactory(film=film, role=Credit.Role.COMPOSER)
         SoundtrackFactory(film=film).artists.add(PersonFactory())
+        ThemeFactory(film=film)
     return franchise.get_absolute_url()
 
 
@@ -553,9 +559,11 @@ QUERY_COUNTS = {
     "film": (build_film_page, 2, 40, 8),
     # One more than before the cue sheet: each track's cue links, for how the film uses it.
     "soundtrack": (build_soundtrack_page, 3, 60, 8),
-    "person (a member of groups)": (build_member_page, 2, 40, 8),
+    # One fewer: a group's albums come with their films in one query.
+    "person (a member of groups)": (build_member_page, 2, 40, 7),
     "person (a group)": (build_group_page, 2, 40, 5),
-    "franchise": (build_franchise_page, 2, 12, 5),
+    # One more: the themes of the franchise and of its films.
+    "franchise": (build_franchise_page, 2, 12, 6),
     "search": (build_search, 1, 30, 9),
     "search in one kind": (lambda size: build_search(size, "reviews"), 1, 30, 3),
     "feed": (lambda size: build_archive(size) and "/reviews/feed/", 1, 30, 2),
