@@ -41,3 +41,21 @@ def errors_of(response):
     for inline in response.context["inline_admin_formsets"]:
         errors += [str(inline.formset.non_form_errors()), str(inline.formset.errors)]
     return " ".join(errors)
+
+
+def has_errors(response):
+    """Whether the page is the form again with an error on the form or on an inline row."""
+    assert response.status_code == 200, response.status_code
+    if response.context["adminform"].form.errors:
+        return True
+    return any(
+        inline.formset.non_form_errors() or any(inline.formset.errors)
+        for inline in response.context["inline_admin_formsets"]
+    )
+
+
+def snapshot(obj, *relations):
+    """``obj``'s stored fields and the rows of its ``relations``, to show nothing was saved."""
+    stored = type(obj)._default_manager.filter(pk=obj.pk).values().get()
+    rows = [sorted(getattr(obj, name).values_list("pk", flat=True)) for name in relations]
+    return stored, rows

@@ -3,12 +3,18 @@
 import pytest
 from django.urls import reverse
 
-from editorial.tests.admin_forms import admin_url, form_data, form_errors
+from editorial.tests.admin_forms import admin_url, form_data, form_errors, post_change
 from editorial.tests.factories import EditorFactory, WriterFactory
 from films.models import Credit, Film
 from films.tests.factories import CreditFactory, FilmFactory, PersonFactory
 from soundtracks.models import Cue, CueTrack, ThemeAppearance
-from soundtracks.tests.admin_rows import errors_of, inline_prefix, post_with_rows
+from soundtracks.tests.admin_rows import (
+    errors_of,
+    has_errors,
+    inline_prefix,
+    post_with_rows,
+    snapshot,
+)
 from soundtracks.tests.factories import (
     CueFactory,
     CueTrackFactory,
@@ -315,3 +321,99 @@ def test_a_deleted_cue_can_be_recovered(editor_client):
     assert response.status_code == 302
     assert editor_client.get(admin_url(Cue, "recover_list")).status_code == 200
     assert "Init" in editor_client.get(admin_url(Cue, "recover_list")).content.decode()
+
+
+# Hostile values in every field -------------------------------------------------------------------
+
+HUGE = "x" * 100_000
+#: Ids that name no row, or nothing at all.
+NO_IDS = ["abc", "-1", "0", "999999", str(2**63), str(10**30), "1.5", "%00", "9" * 500]
+BAD_TIMECODES = ["1:75:00", "3:75", "-1", "99999:00", "abc", str(10**30), "9" * 5000, HUGE]
+
+CUE_FIELDS = {
+    "film": [*NO_IDS, ""],
+    "order": ["-1", str(10**30), "abc", "1.5", "", HUGE],
+    "code": ["x" * 21, HUGE, "1M\x0001"],
+    "title": ["", " ", "x" * 301, HUGE, "In\x00it"],
+    "slug": ["not a slug!", "x" * 101, "ü" * 5],
+    "start": BAD_TIMECODES,
+    "end": BAD_TIMECODES,
+    "usage": ["nope", HUGE, "Main title"],
+    "scene": ["x" * 301, HUGE],
+    "known_from": ["rumour", HUGE],
+    "source_detail": ["x" * 301],
+    "composers": [[value] for value in NO_IDS],
+    "performers": [["abc", "1"], [str(10**30)]],
+}
+CUE_INLINE_FIELDS = {
+    CueTrack: {
+        "track": [*NO_IDS, "OTHER FILM"],
+        "extent": ["most", HUGE],
+    },
+    ThemeAppearance: {
+        "theme": [*NO_IDS, "OTHER FILM"],
+        "note": ["x" * 301],
+    },
+}
+
+
+def _cue_snapshot(cue):
+    return snapshot(cue, "composers", "performers", "track_links", "theme_appearances")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [(name, value) for name, values in CUE_FIELDS.items() for value in values]
+)
+def test_a_hostile_value_in_a_cues_field_is_a_form_error(editor_client, name, value):
+    cue = CueFactory(film=FilmFactory(runtime=None), title="Init", start=60, end=120)
+    before = _cue_snapshot(cue)
+    response = post_change(editor_client, cue, **{name: value})
+    assert has_errors(response)
+    assert _cue_snapshot(cue) == before
+
+
+@pytest.mark.parametrize(
+    ("model", "name", "value"),
+    [
+        (model, name, value)
+        for model, fields in CUE_INLINE_FIELDS.items()
+        for name, values in fields.items()
+        for value in values
+    ],
+)
+def test_a_hostile_value_in_a_cues_album_track_or_theme_is_a_form_error(
+    editor_client, model, name, value
+):
+    cue = CueFactory()
+    row = {"track": TrackFactory(soundtrack__film=cue.film).pk, "extent": "part"}
+    if model is ThemeAppearance:
+        row = {"theme": ThemeFactory(film=cue.film).pk, "note": "Low brass"}
+    if value == "OTHER FILM":
+        value = (TrackFactory() if name == "track" else ThemeFactory()).pk
+    before = _cue_snapshot(cue)
+    response = post_with_rows(editor_client, cue, model, {**row, name: value})
+    assert has_errors(response)
+    assert _cue_snapshot(cue) == before
+
+
+FILM_ROW_FIELDS = ("order", "code", "title", "start", "end", "usage", "scene")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [(name, value) for name in FILM_ROW_FIELDS for value in CUE_FIELDS[name]],
+)
+def test_a_hostile_value_in_the_films_cue_sheet_is_a_form_error(editor_client, name, value):
+    film = FilmFactory(runtime=None)
+    existing = CueFactory(film=film, title="Init")
+    before = _cue_snapshot(existing)
+    # A new row (with something typed, so that it is not an empty row left alone).
+    row = new_cue(**{"scene": "Opening", "usage": "bi", name: value})
+    response = post_with_rows(editor_client, film, Cue, row)
+    assert has_errors(response)
+    assert list(film.cues.all()) == [existing]
+    assert _cue_snapshot(existing) == before
+    # The same value in a row already there.
+    response = post_with_rows(editor_client, film, Cue, **{f"cues-0-{name}": value})
+    assert has_errors(response)
+    assert _cue_snapshot(existing) == before
