@@ -432,6 +432,7 @@ class PastedCue:
     values: dict = field(default_factory=dict)
     errors: list = field(default_factory=list)  # (column header or "", message)
     notes: list = field(default_factory=list)
+    typed: dict = field(default_factory=dict)  # each cell as pasted, stripped
 
     @property
     def messages(self):
@@ -442,8 +443,10 @@ class PastedCue:
         ]
 
     def display(self, key):
-        """The parsed value as the preview shows it."""
+        """The parsed value as the preview shows it; the cell as typed when it has none."""
         value = self.values.get(key)
+        if not value and value != 0:
+            return self.typed.get(key, "") if key != "spoiler" else ""
         if key in ("composers", "performers"):
             return ", ".join(person.name for person in value or [])
         if key in ("start", "end", "duration"):
@@ -477,6 +480,7 @@ class _CueRow:
 
     def read_cells(self, cells, lengths):
         for key, index in self.columns.items():
+            self.cue.typed[key] = cells[index].strip()[:MAX_CELL_CHARS]
             try:
                 value = clean_cell(cells[index])
             except ValueError as problem:

@@ -84,8 +84,8 @@ def test_the_paste_page_has_breadcrumbs_and_an_empty_box(editor_client, film):
     response = editor_client.get(paste_url(film))
     assert response.status_code == 200
     page = response.content.decode()
-    assert 'class="breadcrumbs"' in page
-    assert "Paste a cue sheet" in page
+    assert '<ol class="breadcrumbs">' in page
+    assert '<li aria-current="page">Paste a cue sheet</li>' in page
     assert "<textarea" in page
     assert 'name="save"' not in page
 
@@ -514,7 +514,14 @@ def test_the_album_page_links_to_the_tracklist_paste(editor_client, album):
 
 
 def test_a_tracklist_is_previewed_then_saved(editor_client, editor, album):
-    text = "2. Forked 3:15\n1-07 I Know You Can Feel It 4:02\n9 Untimed\n10. As Alive As You Need Me To Be ♪ 4:11"
+    text = "\n".join(
+        [
+            "2. Forked 3:15",
+            "1-07 I Know You Can Feel It 4:02",
+            "9 Untimed",
+            "10. As Alive As You Need Me To Be ♪ 4:11",
+        ]
+    )
     response = editor_client.post(tracklist_url(album), {"text": text})
     assert [row["cells"] for row in response.context["rows"]] == [
         [1, 2, "Forked", "3:15", ""],
