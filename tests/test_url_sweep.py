@@ -306,6 +306,8 @@ def test_forms_answer_hostile_related_ids_with_a_form_error(content, view, value
     failures = []
     for model, _ in our_admins():
         obj = model._default_manager.order_by("pk").first()
+        if obj is None and view == "change":
+            continue  # none in the demo content (themes): their own tests feed their forms
         args = [obj.pk] if view == "change" else []
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
         page = client.get(url)
