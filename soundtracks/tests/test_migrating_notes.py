@@ -81,10 +81,7 @@ def test_notes_become_cues_and_keep_their_words_and_their_review(old_apps):
     Cue = new.get_model("soundtracks", "Cue")
     NewNote = new.get_model("soundtracks", "TrackNote")
     NewReview = new.get_model("reviews", "Review")
-    cues = {
-        cue.uid: cue
-        for cue in Cue.objects.prefetch_related("track_links__track", "composers")
-    }
+    cues = {cue.uid: cue for cue in Cue.objects.prefetch_related("track_links__track", "composers")}
     # The notes that placed a track in the film are cues, with the note's uid.
     assert set(cues) == {notes[key].uid for key in ("init", "escape", "forever", "old")}
     escape_cue = cues[notes["escape"].uid]
