@@ -269,17 +269,27 @@ def map_columns(header, known):
 # Cells ----------------------------------------------------------------------------------------
 
 
+def squeeze(text):
+    """Runs of whitespace as one space, none at the ends.
+
+    Every cell is squeezed before any regular expression reads it: a pattern that begins by
+    matching any amount of whitespace costs the square of a whitespace run's length when
+    searched through it, and a megabyte of long runs of spaces took over a minute.
+    """
+    return " ".join(text.split())
+
+
 def _unneutralised(raw):
     value = raw.strip()
-    return value[1:] if _NEUTRALISED.match(value) else value
+    return squeeze(value[1:]) if _NEUTRALISED.match(value) else squeeze(value)
 
 
 def clean_cell(raw):
-    """The text of a cell, stripped; an export's neutralised formula (``'=x``) read back as
+    """The text of a cell, squeezed; an export's neutralised formula (``'=x``) read back as
     ``=x``. Raise ``ValueError`` for a formula pasted as text."""
-    value = raw.strip()
-    if _NEUTRALISED.match(value):
-        return value[1:]
+    if _NEUTRALISED.match(raw.strip()):
+        return _unneutralised(raw)
+    value = squeeze(raw)
     if _FORMULA.match(value):
         raise ValueError(
             f"“{value[:40]}” looks like a spreadsheet formula: paste the values the spreadsheet "
@@ -328,6 +338,7 @@ def parse_usage(value):
 def split_names(value):
     """The names a composer or performer cell may mean: the whole cell (a group such as
     “Earth, Wind & Fire”) and its parts split on ; / , & and “and”."""
+    value = squeeze(value)
     if not value:
         return []
     parts = [part for part in _SPLIT_NAMES.split(value) if part]
@@ -787,15 +798,16 @@ def _duration_value(track, value):
 
 def _vocal(title):
     """The title without a ♪ or “(vocal)” mark, and whether it had one."""
-    stripped = _VOCAL_MARK.sub(" ", title).strip()
-    return stripped, stripped != title.strip()
+    title = squeeze(title)
+    stripped = squeeze(_VOCAL_MARK.sub(" ", title))
+    return stripped, stripped != title
 
 
 def _tracklist_rows_from_lines(text, max_rows):
     rows, disc = [], 1
     for number, line in _track_lines(text, max_rows):
         track = PastedTrack(number)
-        line = line.strip()
+        line = squeeze(line)
         if len(line) > MAX_CELL_CHARS:
             track.errors.append(("", _too_long(line, MAX_CELL_CHARS)))
             rows.append(track)
