@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import router, transaction
+from django.db import IntegrityError, router, transaction
 from django.db.models import Q, prefetch_related_objects
 from django.db.models.functions import Lower
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -251,7 +251,18 @@ class _PasteViews:
         if not form.is_valid():
             return None
         if "save" in request.POST and form.is_previewed:
-            saved = save()
+            try:
+                with transaction.atomic():
+                    saved = save()
+            except IntegrityError:
+                # Where the row lock does not serialise pastes (SQLite), another save can take
+                # a code or a position between this one's check and its insert.
+                messages.error(
+                    request,
+                    "Someone else changed this while you saved, and nothing was saved: check "
+                    "this preview again, then save.",
+                )
+                return None
             messages.success(request, saved)
             return HttpResponseRedirect(self._paste_url("change", obj))
         if "save" in request.POST:

@@ -469,10 +469,10 @@ def test_a_preview_runs_a_fixed_number_of_queries(
     assert len(response.context["rows"]) == count
 
 
-#: The preview's, the inserts (cues, their composers), the revision (its rows' existence, the
-#: revision, its versions, the film's credits, the new cues' album links), the admin's log and
-#: the message.
-SAVE_QUERIES = 23
+#: The preview's, a savepoint around the writes, the inserts (cues, their composers), the
+#: revision (its rows' existence, the revision, its versions, the film's credits, the new cues'
+#: album links) and the admin's log.
+SAVE_QUERIES = 25
 
 
 @pytest.mark.usefixtures("warm")
@@ -597,4 +597,24 @@ def test_a_tracklist_save_runs_a_fixed_number_of_queries(
     assert album.tracks.count() == count + 1
 
 
-TRACKLIST_SAVE_QUERIES = 20
+TRACKLIST_SAVE_QUERIES = 22
+
+
+def test_a_save_that_loses_a_race_for_a_cue_code_saves_nothing_and_says_so(
+    editor_client, film, monkeypatch
+):
+    from django.db import IntegrityError
+
+    from soundtracks import admin_paste
+
+    saving = admin_paste.save_pasted_cues
+
+    def racing(film, form, user):
+        saving(film, form, user)
+        raise IntegrityError("UNIQUE constraint failed: soundtracks_cue.film_id, code")
+
+    monkeypatch.setattr(admin_paste, "save_pasted_cues", racing)
+    response = save(editor_client, film, THREE)
+    assert response.status_code == 200
+    assert "Someone else changed this while you saved" in response.content.decode()
+    assert not Cue.objects.exists()
