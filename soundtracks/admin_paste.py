@@ -154,20 +154,20 @@ def cue_sheet_of(film, names):
             Q(lowered__in=lowered) | Q(slug__in=slugs)
         )
     composers = [credit.person for credit in credits if credit.role == Credit.Role.COMPOSER]
-    sheet = pasting.CueSheet(
+    return pasting.CueSheet(
         runtime=film.runtime * 60 if film.runtime else None,
         codes={code.casefold(): title for code, title, _, _ in existing if code},
         people=pasting.People.of(persons, preferred={credit.person_id for credit in credits}),
         default_composers=composers,
+        slugs={slug for _, _, slug, _ in existing},
+        last_order=max((order for *_, order in existing), default=0),
     )
-    sheet.slugs = {slug for _, _, slug, _ in existing}
-    sheet.last_order = max((order for *_, order in existing), default=0)
-    return sheet
 
 
 def save_pasted_cues(film, form, user):
-    """Append the form's cues to the film, after its cues in film order: bulk inserts, one
-    revision (the film and every new cue) and one entry in the page cache's version."""
+    """Append the form's cues to the film, after its cues in film order, in bulk inserts, and
+    move the page cache's version on (bulk inserts send no signals). The caller keeps the cues
+    in a revision."""
     rows, sheet = form.rows, form.sheet
     slugs = pasting.unique_slugs(
         (row.values["code"] or row.values["title"] for row in rows), sheet.slugs

@@ -435,6 +435,8 @@ class CueSheet:
     codes: dict  # casefolded code → the existing cue's title
     people: People
     default_composers: list
+    slugs: set = field(default_factory=set)  # the slugs its cues have
+    last_order: int = 0  # the film order of its last cue
 
 
 @dataclass

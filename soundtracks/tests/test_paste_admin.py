@@ -618,3 +618,17 @@ def test_a_save_that_loses_a_race_for_a_cue_code_saves_nothing_and_says_so(
     assert response.status_code == 200
     assert "Someone else changed this while you saved" in response.content.decode()
     assert not Cue.objects.exists()
+
+
+def test_a_paste_moves_the_page_caches_version_on(editor_client, film, album):
+    """Bulk inserts send no signals: the paste tells the page cache itself."""
+    from django.core.cache import cache
+
+    from pagecache.versions import VERSION_KEY
+
+    cache.set(VERSION_KEY, 1, None)
+    save(editor_client, film, THREE)
+    assert cache.get(VERSION_KEY) != 1
+    cache.set(VERSION_KEY, 1, None)
+    save_tracklist(editor_client, album, "2. Forked")
+    assert cache.get(VERSION_KEY) != 1
