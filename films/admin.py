@@ -148,6 +148,7 @@ class FilmAdmin(InputSafeAdminMixin, LockedAdminMixin, EditorialAdmin):
         ("Franchise", {"fields": ("franchise", "franchise_order")}),
         ("Text", {"fields": ("tagline", "synopsis")}),
         ("Poster", {"fields": ("poster_preview", "poster")}),
+        ("Cue sheet", {"fields": ("cue_sheet_complete",)}),
         ("Elsewhere", {"fields": ("imdb_id", "tmdb_id"), "classes": ("collapse",)}),
     )
 

@@ -100,6 +100,12 @@ class Film(SluggedModel):
         blank=True,
         help_text="Its place in the franchise (1 for the first). Empty: by release date.",
     )
+    cue_sheet_complete = models.BooleanField(
+        "cue sheet complete",
+        default=False,
+        help_text="Tick when the cue sheet lists every piece of music in the film: an album "
+        "track in no cue then reads as not in the film, rather than not known.",
+    )
     imdb_id = models.CharField(
         "IMDb id", max_length=20, blank=True, help_text="For example tt0084827."
     )

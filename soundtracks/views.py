@@ -20,8 +20,9 @@ Extent = CueTrack.Extent
 class TrackUsage:
     """How the film uses one album track.
 
-    ``state`` is ``"heard"`` (in at least one cue), ``"absent"`` (the film has a cue sheet and the
-    track is in none of its cues) or ``"unknown"`` (the film has no cue data). ``extent`` is the
+    ``state`` is ``"heard"`` (in at least one cue), ``"absent"`` (the film's cue sheet is marked
+    complete and the track is in none of its cues) or ``"unknown"`` (no cue data, or a cue sheet
+    not known to be complete: a track in none of its cues may still play). ``extent`` is the
     track's extent when heard, ``""`` when not known; ``links`` are its ``CueTrack`` rows in film
     order, each with its cue.
     """
@@ -64,12 +65,13 @@ def track_extent(extents):
     return Extent.PART
 
 
-def track_usage(track, film_has_cues):
-    """A track's ``TrackUsage`` from its prefetched ``cue_links``."""
+def track_usage(track, cue_sheet_complete):
+    """A track's ``TrackUsage`` from its prefetched ``cue_links``; a track in no cue is absent
+    only from a film whose cue sheet is complete."""
     links = tuple(track.cue_links.all())
     if links:
         return TrackUsage("heard", track_extent(link.extent for link in links), links)
-    return TrackUsage("absent" if film_has_cues else "unknown")
+    return TrackUsage("absent" if cue_sheet_complete else "unknown")
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class AlbumUsage:
     track_count: int
     heard_count: int
     film_has_cues: bool
+    complete: bool = False
 
     @property
     def summary(self):
@@ -87,12 +90,15 @@ class AlbumUsage:
         if not self.film_has_cues:
             return "Which of these tracks the film uses is not known: it has no cue sheet here yet."
         tracks = "track" if self.track_count == 1 else "tracks"
-        if not self.heard_count:
+        if not self.heard_count and self.complete:
             if self.track_count == 1:
                 return "Its one track is not heard in the film."
             return f"None of the {self.track_count} {tracks} is heard in the film."
         verb = "is" if self.heard_count == 1 else "are"
-        return f"{self.heard_count} of {self.track_count} {tracks} {verb} heard in the film."
+        heard = f"{self.heard_count} of {self.track_count} {tracks} {verb} heard in the film"
+        if not self.complete:
+            return f"{heard}, as far as its cue sheet goes: it is not complete yet."
+        return f"{heard}."
 
 
 class SoundtrackDetailView(PageMixin, DetailView):
@@ -113,9 +119,14 @@ class SoundtrackDetailView(PageMixin, DetailView):
         soundtrack = self.object
         heard = 0
         for track in soundtrack.tracks.all():
-            track.film_usage = track_usage(track, soundtrack.film_has_cues)
+            track.film_usage = track_usage(track, soundtrack.film.cue_sheet_complete)
             heard += track.film_usage.is_heard
-        usage = AlbumUsage(soundtrack.track_count, heard, soundtrack.film_has_cues)
+        usage = AlbumUsage(
+            soundtrack.track_count,
+            heard,
+            soundtrack.film_has_cues,
+            soundtrack.film.cue_sheet_complete,
+        )
         context = {"album_usage": usage}
         if soundtrack.film_has_cues:
             context["film_music_url"] = reverse(

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from editorial.tests.html import parse_html
+from films.models import Film
 from soundtracks.models import CueTrack
 from soundtracks.tests.factories import (
     CueFactory,
@@ -105,7 +106,8 @@ def test_cues_that_agree_on_the_extent_do_not_repeat_it(client, album):
     assert "Part 2" in usage
 
 
-def test_track_in_no_cue_of_a_film_with_a_cue_sheet_is_not_in_the_film(client, album):
+def test_track_in_no_cue_of_a_complete_cue_sheet_is_not_in_the_film(client, album):
+    Film.objects.filter(pk=album.film_id).update(cue_sheet_complete=True)
     heard = TrackFactory(soundtrack=album)
     unused = TrackFactory(soundtrack=album)
     CueTrackFactory(track=heard)
@@ -116,6 +118,19 @@ def test_track_in_no_cue_of_a_film_with_a_cue_sheet_is_not_in_the_film(client, a
 
     assert usage_of(html, unused) == "Not in the film"
     assert cue_links_of(html, unused) == []
+
+
+def test_track_in_no_cue_of_an_incomplete_cue_sheet_is_not_known(client, album):
+    """Three cues an article states do not say the other tracks are missing from the film."""
+    heard, other = TrackFactory(soundtrack=album), TrackFactory(soundtrack=album)
+    CueTrackFactory(track=heard)
+
+    html = album_page(client, album)
+
+    assert usage_of(html, other) == "In the film: not known"
+    assert html.text_of(".usage-summary").startswith(
+        "1 of 2 tracks is heard in the film, as far as its cue sheet goes: it is not complete yet."
+    )
 
 
 def test_album_of_a_film_without_cue_data_says_not_known_for_every_track(client, album):
@@ -158,6 +173,7 @@ def test_track_notes_still_show_beside_the_derived_usage(client, album):
 
 
 def test_a_cue_of_another_album_of_the_film_does_not_count_for_this_one(client, album):
+    Film.objects.filter(pk=album.film_id).update(cue_sheet_complete=True)
     track = TrackFactory(soundtrack=album)
     other_album = SoundtrackFactory(film=album.film)
     CueTrackFactory(track=TrackFactory(soundtrack=other_album))
@@ -169,6 +185,7 @@ def test_a_cue_of_another_album_of_the_film_does_not_count_for_this_one(client, 
 
 
 def test_summary_counts_the_tracks_heard_and_links_to_the_films_cue_sheet(client, album):
+    Film.objects.filter(pk=album.film_id).update(cue_sheet_complete=True)
     tracks = [TrackFactory(soundtrack=album) for _ in range(12)]
     for track in tracks[:9]:
         CueTrackFactory(track=track)
@@ -183,20 +200,24 @@ def test_summary_counts_the_tracks_heard_and_links_to_the_films_cue_sheet(client
 
 
 @pytest.mark.parametrize(
-    ("tracks", "heard", "has_cues", "summary"),
+    ("tracks", "heard", "has_cues", "complete", "summary"),
     [
-        (12, 9, True, "9 of 12 tracks are heard in the film."),
-        (12, 1, True, "1 of 12 tracks is heard in the film."),
-        (1, 1, True, "1 of 1 track is heard in the film."),
-        (3, 0, True, "None of the 3 tracks is heard in the film."),
-        (1, 0, True, "Its one track is not heard in the film."),
-        (3, 0, False, "Which of these tracks the film uses is not known: it has no cue sheet "
-         "here yet."),
-        (0, 0, True, ""),
+        (12, 9, True, True, "9 of 12 tracks are heard in the film."),
+        (12, 1, True, True, "1 of 12 tracks is heard in the film."),
+        (1, 1, True, True, "1 of 1 track is heard in the film."),
+        (3, 0, True, True, "None of the 3 tracks is heard in the film."),
+        (1, 0, True, True, "Its one track is not heard in the film."),
+        (12, 3, True, False, "3 of 12 tracks are heard in the film, as far as its cue sheet "
+         "goes: it is not complete yet."),
+        (3, 0, True, False, "0 of 3 tracks are heard in the film, as far as its cue sheet goes: "
+         "it is not complete yet."),
+        (3, 0, False, False, "Which of these tracks the film uses is not known: it has no cue "
+         "sheet here yet."),
+        (0, 0, True, True, ""),
     ],
 )  # fmt: skip
-def test_album_summary_reads_as_a_sentence(tracks, heard, has_cues, summary):
-    assert AlbumUsage(tracks, heard, has_cues).summary == summary
+def test_album_summary_reads_as_a_sentence(tracks, heard, has_cues, complete, summary):
+    assert AlbumUsage(tracks, heard, has_cues, complete).summary == summary
 
 
 @pytest.mark.parametrize(
@@ -232,8 +253,11 @@ def test_seed_album_derives_its_usage_from_the_three_cues_the_article_states(cli
     assert usage(ares, 7).startswith("In the film: in part")
     # The scene of Who Wants to Live Forever? gives the ending away.
     assert ares.find("#track-1-12").find("details.spoiler") is not None
-    assert usage(ares, 2) == "Not in the film"
-    assert ares.text_of(".usage-summary").startswith("3 of 24 tracks are heard in the film.")
+    # Three cues from an article are not the whole cue sheet: the rest is not known.
+    assert usage(ares, 2) == "In the film: not known"
+    assert ares.text_of(".usage-summary").startswith(
+        "3 of 24 tracks are heard in the film, as far as its cue sheet goes"
+    )
     assert usage(carlos, 2) == "In the film: not known"
 
 
