@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, router, transaction
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Lower
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -339,8 +339,16 @@ class PasteCueSheetMixin(_PasteViews):
 
     def _save_cues(self, request, film, form):
         cues = save_pasted_cues(film, form, request.user)
-        # Each new cue's revision reads its (empty) album links: one query for them all.
-        prefetch_related_objects(cues, "track_links")
+        # Each new cue's revision reads its album links (none yet), composers and performers;
+        # prefetched, that is three queries for them all. The serializer takes prefetched
+        # people as they are, so they are ordered as it would order them (name, then id).
+        in_order = Person.objects.order_by("name", "pk")
+        prefetch_related_objects(
+            cues,
+            "track_links",
+            Prefetch("composers", queryset=in_order),
+            Prefetch("performers", queryset=in_order),
+        )
         count = len(cues)
         message = f"Pasted {count} cue{'s' if count != 1 else ''} from a cue sheet."
         self._log_paste(request, film, message, follow=cues)
