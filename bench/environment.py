@@ -14,7 +14,19 @@ BASE = Path(__file__).resolve().parent.parent
 VAR = BASE / "var" / "bench"
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
-PAGES = ("home", "review", "film", "soundtrack", "person", "franchise", "archive", "search", "feed")
+PAGES = (
+    "home",
+    "review",
+    "film",
+    "soundtrack",
+    "person",
+    "franchise",
+    "archive",
+    "search",
+    "feed",
+    "music",
+    "theme",
+)
 PAGE_LABELS = {
     "home": "home",
     "review": "review",
@@ -25,6 +37,9 @@ PAGE_LABELS = {
     "archive": "archive (page 50)",
     "search": "search",
     "feed": "feed (RSS)",
+    "music": "film's music (200 cues)",
+    "theme": "theme",
+    "film admin": "film admin, change (200 cues)",
     "floor": "**floor** (1 query, same bytes)",
     "ceiling": "**ceiling** (nginx, static file)",
 }
@@ -62,6 +77,9 @@ DATABASES = {
     },
 }
 
+
+# Admin pages: never cached, staff only; queries counted and timed in-process, logged in.
+ADMIN_PAGES = ("film admin",)
 
 # The pages every compared commit is timed on, in-process (uncached) and through its own
 # server (cached).

@@ -230,6 +230,13 @@ def in_process(spec, database_url, urls, uncached, cached, make_env, cwd=None):
     return result
 
 
+def time_admin(spec, urls):
+    """Milliseconds per request for each admin page (``urls``: page → URL), logged in as an
+    editor, in-process: the admin is never cached, and wrk has no session to log in with."""
+    times = probe(django_env(spec["url"]), "time-admin", *urls.values())
+    return {page: times[url] for page, url in urls.items()}
+
+
 def without_persistent_connections(url):
     base, _, query = url.partition("?")
     kept = "&".join(part for part in query.split("&") if not part.startswith("conn_max_age="))

@@ -6,10 +6,14 @@ document on stdout. Commands:
 
 ``status``            how much generated content the database holds
 ``urls SET``          one URL per page type, for the ``tron`` fixtures or the ``gen``erated data
-``queries SET``       queries per public page (page cache off) and per admin changelist
+``admin-urls SET``    the admin pages measured: the change page of the film with the longest
+                      cue sheet (200 cues in generated data)
+``queries SET``       queries per public page (page cache off), per admin page and changelist
 ``loaddata``          seconds ``loaddata tron`` takes in-process
 ``profile URL N``     where the time of N requests for URL goes (cProfile), by part
 ``time URL...``       milliseconds per request for each URL: the best of 7 batches of 10
+``time-admin URL...`` the same, logged in as an editor (superuser): best of 3 batches of 3,
+                      as an admin page with 200 inline cues takes far longer than a page
 """
 
 import cProfile
@@ -36,7 +40,7 @@ from django.urls import reverse  # noqa: E402
 
 from films.models import Credit, Film, Person  # noqa: E402
 from reviews.models import Review  # noqa: E402
-from soundtracks.models import Soundtrack  # noqa: E402
+from soundtracks.models import Soundtrack, Theme  # noqa: E402
 
 TRON = {
     "review": "tron-ares-nine-inch-nails-score-review",
@@ -52,8 +56,21 @@ def richest(queryset, *relations):
     return queryset.annotate(richness=richness).order_by("-richness", "pk").first()
 
 
+def longest_cue_sheet(which):
+    """The film whose music page and admin are measured: Tron: Ares, or the generated film
+    with the most cues (generate_content gives the first film 200)."""
+    if which == "tron":
+        return Film.objects.get(slug=TRON["film"])
+    films = Film.objects.filter(slug__startswith="gen-").annotate(cues_count=Count("cues"))
+    return films.order_by("-cues_count", "pk").first()
+
+
 def urls(which, search=None):
     """One URL per page type: the Tron pages, or generated objects of the same shape."""
+    scored = longest_cue_sheet(which)
+    generated = Theme.objects.filter(slug__startswith="gen-")
+    themes = Theme.objects.exclude(pk__in=generated) if which == "tron" else generated
+    theme = richest(themes, "appearances")
     if which == "tron":
         slugs = TRON
         archive = reverse("reviews:review_list")
@@ -95,7 +112,7 @@ def urls(which, search=None):
         pages = -(-Review.objects.published().count() // 20)
         archive = reverse("reviews:review_list") + f"?page={min(50, pages)}"
         query = "labyrinth"
-    return {
+    pages = {
         "home": reverse("sitewide:home"),
         "review": reverse("reviews:review_detail", args=[slugs["review"]]),
         "film": reverse("films:film_detail", args=[slugs["film"]]),
@@ -105,7 +122,25 @@ def urls(which, search=None):
         "archive": archive,
         "search": reverse("sitewide:search") + f"?q={search or query}",
         "feed": reverse("reviews:feed"),
+        "music": reverse("soundtracks:film_music", args=[scored.slug]),
     }
+    if theme is not None:  # The Tron fixtures have no theme.
+        pages["theme"] = reverse("soundtracks:theme_detail", args=[theme.slug])
+    return pages
+
+
+def admin_urls(which):
+    film = longest_cue_sheet(which)
+    return {"film admin": reverse("admin:films_film_change", args=[film.pk])}
+
+
+def editor_client():
+    editor, _ = get_user_model().objects.get_or_create(
+        username="bench-editor", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = Client()
+    client.force_login(editor)
+    return client
 
 
 def count_queries(client, url):
@@ -125,11 +160,8 @@ def count_queries(client, url):
 def queries(which):
     # "a" finds reviews, films, people and tracks at any size: every kind of result is shown.
     public = {page: count_queries(Client(), url) for page, url in urls(which, "a").items()}
-    editor, _ = get_user_model().objects.get_or_create(
-        username="bench-editor", defaults={"is_staff": True, "is_superuser": True}
-    )
-    client = Client()
-    client.force_login(editor)
+    client = editor_client()
+    admin_pages = {page: count_queries(client, url) for page, url in admin_urls(which).items()}
     changelists = {}
     for model in admin.site._registry:
         meta = model._meta
@@ -138,7 +170,7 @@ def queries(which):
             "queries": count_queries(client, url),
             "rows": model.objects.count(),
         }
-    return {"pages": public, "changelists": changelists}
+    return {"pages": public, "admin_pages": admin_pages, "changelists": changelists}
 
 
 def status():
@@ -211,21 +243,21 @@ def profile(url, count):
     }
 
 
-def timings(urls):
+def timings(urls, client=None, batches=7, size=10):
     """CPU cost per request, steadier than throughput on a shared machine: the best batch."""
-    client = Client()
+    client = client or Client()
     result = {}
     for url in urls:
         response = client.get(url)
         if response.status_code != 200:
             raise SystemExit(f"{url} answered {response.status_code}")
-        batches = []
-        for _ in range(7):
+        measured = []
+        for _ in range(batches):
             started = time.perf_counter()
-            for _ in range(10):
+            for _ in range(size):
                 client.get(url)
-            batches.append((time.perf_counter() - started) / 10 * 1000)
-        result[url] = min(batches)
+            measured.append((time.perf_counter() - started) / size * 1000)
+        result[url] = min(measured)
     return result
 
 
@@ -241,8 +273,12 @@ def main(argv):
         result = loaddata()
     elif command == "profile":
         result = profile(args[0], int(args[1]))
+    elif command == "admin-urls":
+        result = admin_urls(args[0])
     elif command == "time":
         result = timings(args)
+    elif command == "time-admin":
+        result = timings(args, editor_client(), batches=3, size=3)
     else:
         raise SystemExit(f"unknown command {command!r}")
     json.dump(result, sys.stdout)

@@ -10,7 +10,8 @@ Not a test: it measures. In one run, on SQLite and on PostgreSQL (with Redis as 
    how long ``loaddata tron`` takes into an empty database (``bench/probe.py``);
 3. gunicorn with 2 workers under ``bench.settings`` (production's, plus the floor's URL),
    driven by wrk on loopback
-   for every page type, with the page cache off (``PAGE_CACHE_TIMEOUT=0``) and on;
+   for every page type, with the page cache off (``PAGE_CACHE_TIMEOUT=0``) and on; the admin
+   pages (the change page of a film with 200 cues) timed in-process, logged in;
 4. a floor, a one-query Django view returning the review page's bytes (``bench/floor.py``),
    and a ceiling, the same bytes as a static file from nginx (``bench/nginx.conf``);
 5. the same pages as served by the base commit (``--base``, and any ``--step``), checked out in
@@ -57,7 +58,7 @@ from bench.environment import (  # noqa: E402
     probe,
     say,
 )
-from bench.load import measure, measure_fixtures, prepare  # noqa: E402
+from bench.load import measure, measure_fixtures, prepare, time_admin  # noqa: E402
 from bench.report import write_report  # noqa: E402
 from bench.servers import Nginx  # noqa: E402
 
@@ -182,6 +183,8 @@ def main():
             db["urls"] = urls
             db["profile"] = probe(env, "profile", urls["review"], "200")
             db.update(measure(name, spec, urls, pages, options, nginx, compared))
+            admin = probe(env, "admin-urls", "gen")
+            db["admin"] = {"urls": admin, "ms": time_admin(spec, admin)}
     say("markdown: render time per KB of hostile input (bench/markdown.py)")
     report["markdown"] = bench_markdown.measure()
     report["machine"]["load average at end"] = " ".join(
