@@ -183,6 +183,7 @@ def save_pasted_cues(film, form, user):
             slug=slug,
             start=values["start"],
             end=values["end"],
+            duration=values["duration"],
             usage=values["usage"],
             scene=values["scene"],
             scene_is_spoiler=values["spoiler"],

@@ -589,8 +589,6 @@ def _check_times(row, runtime):
                 f"{format_duration(duration)}, but from {format_duration(start)} to "
                 f"{format_duration(end)} is {format_duration(max(end - start, 0))}.",
             )
-        elif start is None:
-            row.cue.notes.append("Duration: not kept without an in or an out.")
     for key, value, label in (("start", start, "in"), ("end", end, "out")):
         if value is not None and runtime is not None and value > runtime:
             row.error(
@@ -598,6 +596,11 @@ def _check_times(row, runtime):
                 f"{label} at {format_duration(value)} is after the end of the film "
                 f"({format_duration(runtime)}).",
             )
+    if duration is not None and runtime is not None and duration > runtime:
+        row.error(
+            "duration",
+            f"{format_duration(duration)} is longer than the film ({format_duration(runtime)}).",
+        )
     if start is not None and end is not None and end <= start:
         row.error(
             "end" if row.has("end") else "duration",

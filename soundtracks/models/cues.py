@@ -13,7 +13,7 @@ sit above this app.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -83,6 +83,13 @@ class Cue(LockVersionModel):
     end = DurationSecondsField(
         "out", null=True, blank=True, help_text="Where it ends, as m:ss or h:mm:ss. Empty: unknown."
     )
+    duration = DurationSecondsField(
+        "length",
+        null=True,
+        blank=True,
+        help_text="How long it plays, as m:ss. Made from in and out when both are known; "
+        "cue sheets filed for royalties often give only this.",
+    )
     usage = models.CharField(
         max_length=20, choices=Usage.choices, blank=True, help_text="Empty: not known."
     )
@@ -143,6 +150,13 @@ class Cue(LockVersionModel):
                 name="cue_ends_after_it_starts",
                 violation_error_message="A cue must end after it starts.",
             ),
+            models.CheckConstraint(
+                condition=Q(duration__isnull=True)
+                | Q(duration__gt=0)
+                & (Q(start__isnull=True) | Q(end__isnull=True) | Q(duration=F("end") - F("start"))),
+                name="cue_length_is_out_minus_in",
+                violation_error_message="A cue's length is from its in to its out.",
+            ),
         ]
         indexes = [models.Index(fields=["film", "order", "start"], name="cue_film_order_idx")]
 
@@ -164,10 +178,10 @@ class Cue(LockVersionModel):
 
     @property
     def length(self):
-        """Seconds from in to out, when both are known."""
-        if self.start is None or self.end is None:
-            return None
-        return self.end - self.start
+        """Seconds it plays: from in to out when both are known, else the length given."""
+        if self.start is not None and self.end is not None:
+            return self.end - self.start
+        return self.duration
 
     @property
     def start_display(self):
@@ -185,6 +199,7 @@ class Cue(LockVersionModel):
         super().clean()
         if not self.slug:
             self.slug = self.unique_slug()
+        self._derive_times()
         runtime = self.film.runtime * 60 if self.film_id and self.film.runtime else None
         if runtime is not None:
             errors = {}
@@ -198,6 +213,32 @@ class Cue(LockVersionModel):
                     )
             if errors:
                 raise ValidationError(errors)
+
+    def _derive_times(self):
+        """In, out and length make each other: any two give the third; three must agree."""
+        start, end, duration = self.start, self.end, self.duration
+        if duration is not None and duration <= 0:
+            raise ValidationError({"duration": "A cue lasts longer than 0:00."})
+        if start is not None and end is not None:
+            if end <= start:
+                raise ValidationError({"end": "A cue must end after it starts."})
+            if duration is not None and duration != end - start:
+                raise ValidationError(
+                    {
+                        "duration": f"{format_duration(duration)}, but from "
+                        f"{format_duration(start)} to {format_duration(end)} is "
+                        f"{format_duration(end - start)}. Leave one of the three empty."
+                    }
+                )
+            self.duration = end - start
+        elif duration is not None and start is not None:
+            self.end = start + duration
+        elif duration is not None and end is not None:
+            if duration > end:
+                raise ValidationError(
+                    {"duration": f"{format_duration(duration)} is longer than its out."}
+                )
+            self.start = end - duration
 
     def unique_slug(self):
         """A slug from the code or the title, unique among the film's other cues."""
@@ -217,6 +258,8 @@ class Cue(LockVersionModel):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self.unique_slug()
+        if self.start is not None and self.end is not None and self.end > self.start:
+            self.duration = self.end - self.start
         super().save(*args, **kwargs)
 
 

@@ -126,3 +126,48 @@ def test_a_film_with_a_cue_sheet_cannot_be_deleted_from_under_it():
     with pytest.raises(ProtectedError):
         cue.film.delete()
     assert Cue.objects.filter(pk=cue.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ({"start": 60, "end": 90}, (60, 90, 30)),
+        ({"start": 60, "duration": 30}, (60, 90, 30)),
+        ({"end": 90, "duration": 30}, (60, 90, 30)),
+        ({"duration": 30}, (None, None, 30)),  # a royalty cue sheet gives only lengths
+        ({"start": 60, "end": 90, "duration": 30}, (60, 90, 30)),
+    ],
+)
+def test_in_out_and_length_make_each_other(given, expected):
+    cue = Cue(film=FilmFactory(runtime=100), title="Timed", **given)
+    cue.full_clean()
+    cue.save()
+    cue.refresh_from_db()
+    assert (cue.start, cue.end, cue.duration) == expected
+    assert cue.length == 30
+
+
+@pytest.mark.parametrize(
+    ("given", "field", "message"),
+    [
+        ({"start": 60, "end": 90, "duration": 31}, "duration", "Leave one of the three empty"),
+        ({"end": 20, "duration": 30}, "duration", "longer than its out"),
+        ({"duration": 0}, "duration", "longer than 0:00"),
+        ({"start": 7100, "duration": 200}, "end", "after the end of the film"),
+    ],
+)
+def test_times_that_disagree_are_a_form_error_on_the_field(given, field, message):
+    cue = Cue(film=FilmFactory(runtime=120), title="Odd", **given)
+    with pytest.raises(ValidationError) as raised:
+        cue.full_clean()
+    assert message in " ".join(raised.value.message_dict[field])
+
+
+def test_the_database_refuses_a_length_that_is_not_out_minus_in():
+    film = FilmFactory()
+    cue = Cue.objects.create(film=film, title="Timed", start=60, end=90)
+    # Past save() and clean(), as a script or a bulk path writes.
+    for duration in (31, 0):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Cue.objects.filter(pk=cue.pk).update(duration=duration)
+    refused_by_the_database(film=film, title="Zero", slug="zero", duration=0)

@@ -362,8 +362,10 @@ def test_export_then_paste_into_another_film_gives_the_same_cues(editor_client, 
         film,
         THREE
         + "\n'=1M04\t-Derez-\tBrian May & Atticus Ross\tET\t1:55:00\t1:58:30\t"
-        + "\n\tNo code\tTrent Reznor\t\t\t\t",
+        + "\n\tNo code\tTrent Reznor\t\t\t\t"
+        + "\n1M05\tLength only\tTrent Reznor\tBI\t\t\t2:10",
     )
+    assert film.cues.get(code="1M05").duration == 130  # a length alone is kept
     escape = film.cues.filter(code="1M02")
     escape.update(scene="Ares and Eve escape, the Grid", scene_is_spoiler=True)
     exported = editor_client.get(export_url(film)).content.decode("utf-8")
@@ -380,6 +382,7 @@ def test_export_then_paste_into_another_film_gives_the_same_cues(editor_client, 
                 cue.usage,
                 cue.start,
                 cue.end,
+                cue.duration,
                 cue.scene,
                 cue.scene_is_spoiler,
                 sorted(person.slug for person in cue.composers.all()),
@@ -389,7 +392,7 @@ def test_export_then_paste_into_another_film_gives_the_same_cues(editor_client, 
         ]
 
     assert cues_of(other) == cues_of(film)
-    assert [cue[0] for cue in cues_of(other)] == ["1M01", "1M02", "1M03", "=1M04", ""]
+    assert [cue[0] for cue in cues_of(other)] == ["1M01", "1M02", "1M03", "=1M04", "", "1M05"]
     assert cues_of(other)[3][1] == "-Derez-"
 
 

@@ -311,11 +311,12 @@ def test_in_out_and_duration_give_each_other(cells, start, end):
     assert (row.values["start"], row.values["end"]) == (start, end)
 
 
-def test_a_duration_alone_is_noted_as_not_kept():
+def test_a_duration_alone_is_kept_as_the_cues_length():
+    """Cue sheets filed for royalties often give only each cue's length."""
     row = only("Title\tDuration\nX\t2:00")
     assert row.errors == []
-    assert (row.values["start"], row.values["end"]) == (None, None)
-    assert row.notes == ["Duration: not kept without an in or an out."]
+    assert (row.values["start"], row.values["end"], row.values["duration"]) == (None, None, 120)
+    assert row.notes == []
 
 
 @pytest.mark.parametrize(
