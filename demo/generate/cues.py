@@ -121,6 +121,8 @@ class CueSheets:
                 slug=code.lower(),
                 start=start,
                 end=end,
+                # What Cue.save() makes of in and out (bulk_create does not call it).
+                duration=None if end is None else end - start,
                 usage=usage,
                 scene=scene,
                 # The last act's scenes are the ones that give the story away.

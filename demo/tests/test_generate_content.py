@@ -200,6 +200,8 @@ class TestCueSheets:
             assert len(set(starts)) == len(starts)
             for cue in cues:
                 assert 0 <= cue.start < (cue.end if cue.end is not None else runtime) <= runtime
+                # The length a save would derive from in and out.
+                assert cue.duration == (None if cue.end is None else cue.end - cue.start)
             assert cues[0].usage == Cue.Usage.MAIN_TITLE
             assert cues[-1].usage == Cue.Usage.END_TITLE
             # Overlaps are a song fading in over the cue before, by seconds, never more.
