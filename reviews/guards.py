@@ -1,5 +1,6 @@
-"""What published reviews rely on is not deleted (editorial.models.guard_deletion): an album they
-cover, a track they cite, a film they discuss, a byline, a tag. The primary film is PROTECT.
+"""What published reviews rely on is not deleted (editorial.models.guard_deletion): an album
+they cover, a track or a cue they cite, a film they discuss, a byline, a tag. The primary film
+is PROTECT.
 
 ``protect_what_published_reviews_rely_on()`` registers the guards, from ``ReviewsConfig.ready()``.
 """
@@ -7,7 +8,7 @@ cover, a track they cite, a film they discuss, a byline, a tag. The primary film
 from editorial.models import Reliance, guard_deletion
 from films.models import Film
 from reviews.models import Author, Review, Tag
-from soundtracks.models import Soundtrack, Track
+from soundtracks.models import Cue, Soundtrack, Track
 
 
 def _relied_on_by_published(relation, name, reason):
@@ -33,6 +34,9 @@ def protect_what_published_reviews_rely_on():
     guard_deletion(
         Track,
         _relied_on_by_published(Review.cited_tracks, "track", "cited by the published review"),
+    )
+    guard_deletion(
+        Cue, _relied_on_by_published(Review.cited_cues, "cue", "cited by the published review")
     )
     guard_deletion(
         Film,

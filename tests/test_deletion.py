@@ -1,8 +1,8 @@
 """Nothing a published page relies on is deleted: the admin refuses and names it; code is refused.
 
-Per model: an album a published review covers, a track one cites, a film one discusses, a byline
-or a tag on one, a person a group or an album lists, are refused. The rest may go, because it
-comes back from "Recover deleted …" (tests/test_recovery.py).
+Per model: an album a published review covers, a track or a cue one cites, a film one
+discusses, a byline or a tag on one, a person a group or an album lists, are refused. The rest
+may go, because it comes back from "Recover deleted …" (tests/test_recovery.py).
 """
 
 from unittest import mock
@@ -17,8 +17,13 @@ from films.models import Film, Person
 from films.tests.factories import FilmFactory, PersonFactory
 from reviews.models import Author, Review, Tag
 from reviews.tests.factories import AuthorFactory, ReviewFactory, TagFactory
-from soundtracks.models import Soundtrack, Track, TrackNote
-from soundtracks.tests.factories import SoundtrackFactory, TrackFactory, TrackNoteFactory
+from soundtracks.models import Cue, Soundtrack, Track, TrackNote
+from soundtracks.tests.factories import (
+    CueFactory,
+    SoundtrackFactory,
+    TrackFactory,
+    TrackNoteFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +86,13 @@ def cited_track(status=Review.Status.PUBLISHED):
     return track, review
 
 
+def cited_cue(status=Review.Status.PUBLISHED):
+    cue = CueFactory(film__slug="the-film", slug="the-cue")
+    review = ReviewFactory(body="Hear [the escape](cue:the-film/the-cue).", status=status)
+    assert list(review.cited_cues.all()) == [cue]
+    return cue, review
+
+
 def cited_album_only(status=Review.Status.PUBLISHED):
     album, track, review = cited_album(status)
     return album, review
@@ -90,6 +102,7 @@ RELIED_ON = {
     "album covered": (covered_album, "covered by the published review"),
     "album with a cited track": (cited_album_only, "cited by the published review"),
     "track cited": (cited_track, "cited by the published review"),
+    "cue cited": (cited_cue, "cited by the published review"),
     "film discussed": (discussed_film, "discussed in the published review"),
     "author's byline": (byline, "the byline of the published review"),
     "tag": (tagged, "a tag of the published review"),
@@ -126,6 +139,7 @@ def test_delete_selected_refuses_the_whole_selection(editor_client, case):
     free = {
         Soundtrack: SoundtrackFactory,
         Track: TrackFactory,
+        Cue: CueFactory,
         Film: FilmFactory,
         Author: AuthorFactory,
         Tag: TagFactory,
@@ -185,6 +199,7 @@ MAKERS = {
     "album covered": covered_album,
     "album with a cited track": cited_album_only,
     "track cited": cited_track,
+    "cue cited": cited_cue,
     "film discussed": discussed_film,
     "author's byline": byline,
     "tag": tagged,
