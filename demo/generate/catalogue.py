@@ -110,6 +110,8 @@ class Catalogue:
             franchise_order=order,
             imdb_id=f"tt9{n:07d}",
             tmdb_id=9_000_000 + n,
+            # Every generated film gets a whole cue sheet (demo.generate.cues).
+            cue_sheet_complete=True,
         )
 
     def build_franchises_and_films(self):

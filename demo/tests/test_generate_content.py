@@ -253,6 +253,10 @@ class TestCueSheets:
         assert suites.exists()
         assert all(track.title.endswith(" Suite") for track in suites)
         assert tracks.filter(cue_links__isnull=True).exists()
+        # Each generated cue sheet is whole: a track in none of its cues is not in the film.
+        films = generated(Film, "slug")
+        assert films.exists()
+        assert not films.filter(cue_sheet_complete=False).exists()
         cues = generated(Cue, "film__slug")
         assert cues.filter(track_links__isnull=True).exists()
         released = cues.filter(track_links__isnull=False).distinct()
