@@ -1,7 +1,7 @@
 """The cue sheet in the admin: the film's cues inline, a cue's own page, themes.
 
 Editors edit cues and themes; writers see them (the groups' permissions are granted by
-reviews' ``0015_cue_sheet_roles``). Choosers that may only offer rows of one film (a cue's
+reviews' ``0016_cue_sheet_roles``). Choosers that may only offer rows of one film (a cue's
 album tracks, a theme's cues) are autocompletes whose requests carry the film:
 ``ScopedAutocompleteSelect`` adds ``?film=…`` (or ``?franchise=…``) to the autocomplete URL,
 and ``scoped_results`` honours it in the chosen model's admin for that one field. The form
