@@ -60,7 +60,7 @@ class CueForm(OptimisticLockForm):
     class Meta:
         model = Cue
         fields = "__all__"
-        field_classes = {"start": TimecodeField, "end": TimecodeField}
+        field_classes = {"start": TimecodeField, "end": TimecodeField, "duration": TimecodeField}
 
 
 # Choosers limited to one film ------------------------------------------------------------------
@@ -278,7 +278,10 @@ class CueInline(InputSafeInlineMixin, LockedInlineMixin, admin.TabularInline):
     model = Cue
     form = CueForm
     formset = CueSheetFormSet
-    fields = ("order", "code", "title", "start", "end", "usage", "scene", "scene_is_spoiler")
+    fields = (
+        *("order", "code", "title", "start", "end", "duration"),
+        *("usage", "scene", "scene_is_spoiler"),
+    )
     extra = 0
     show_change_link = True
     verbose_name_plural = "cue sheet (in film order; a new cue’s composers: the film’s)"
@@ -314,7 +317,10 @@ class CueAdmin(InputSafeAdminMixin, LockedAdminMixin, EditorialAdmin):
     inlines = (CueTrackInline, CueAppearanceInline)
     fieldsets = (
         (None, {"fields": ("film", "order", "code", "title", "slug")}),
-        ("Where it plays", {"fields": ("start", "end", "usage", "scene", "scene_is_spoiler")}),
+        (
+            "Where it plays",
+            {"fields": ("start", "end", "duration", "usage", "scene", "scene_is_spoiler")},
+        ),
         ("Who", {"fields": ("composers", "performers")}),
         ("How it is known", {"fields": ("known_from", "source_detail")}),
     )

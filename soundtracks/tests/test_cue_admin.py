@@ -89,6 +89,7 @@ QUERIES_FILM_PAGE = 14
         ("start", "99999:00", "In: 1666:39:00 is more than 24:00:00"),
         ("end", "9" * 5000 + ":00", "Out:"),
         ("start", "1:00:00:00", "In: Enter a time"),
+        ("duration", "1:75", "Length: Seconds must be 00–59"),
     ],
 )
 def test_a_bad_timecode_on_the_film_page_is_an_error_naming_the_field(
@@ -106,7 +107,28 @@ def test_a_timecode_after_the_film_ends_is_refused(editor_client):
     assert "after the end of the film (1:59:00)" in errors_of(response)
     response = post_with_rows(editor_client, film, Cue, new_cue(start="10:00", end="9:00"))
     assert "A cue must end after it starts." in errors_of(response)
+    response = post_with_rows(
+        editor_client, film, Cue, new_cue(start="10:00", end="11:00", duration="2:00")
+    )
+    assert "Leave one of the three empty." in errors_of(response)
     assert not Cue.objects.exists()
+
+
+def test_a_length_alone_or_with_one_end_is_kept_and_gives_the_other_end(editor_client):
+    film = FilmFactory(runtime=119)
+    response = post_with_rows(
+        editor_client,
+        film,
+        Cue,
+        new_cue(title="Royalty sheet", order=1, duration="2:10"),
+        new_cue(title="Timed", order=2, start="10:00", duration="1:30"),
+    )
+    assert response.status_code == 302, form_errors(response)
+    assert Cue.objects.get(title="Royalty sheet").duration == 130
+    assert (Cue.objects.get(title="Timed").end, Cue.objects.get(title="Timed").duration) == (
+        690,
+        90,
+    )
 
 
 def test_cues_typed_on_the_film_page_are_saved_in_film_order(editor_client):
@@ -338,6 +360,7 @@ CUE_FIELDS = {
     "slug": ["not a slug!", "x" * 101, "ü" * 5],
     "start": BAD_TIMECODES,
     "end": BAD_TIMECODES,
+    "duration": [*BAD_TIMECODES, "0:00"],
     "usage": ["nope", HUGE, "Main title"],
     "scene": ["x" * 301, HUGE],
     "known_from": ["rumour", HUGE],
