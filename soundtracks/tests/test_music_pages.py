@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from editorial.tests.html import parse_html
+from films.models import Film
 from films.tests.factories import FilmFactory, FranchiseFactory, PersonFactory
 from soundtracks.models import Cue, CueTrack
 from soundtracks.tests.factories import (
@@ -104,11 +105,19 @@ def test_summary_counts_music_the_share_scored_and_the_album_tracks_not_in_the_f
     assert "Music plays during 20% of the 100-minute running time" in summary
     assert "counting the 3 timed cues only" in summary
     assert "1 cue on an album, 3 unreleased" in summary
-    assert "Album tracks not in the film 1 of 2" in summary
+    # Four cues are not known to be the whole cue sheet.
+    assert "Album tracks in no cue yet 1 of 2" in summary
     not_in_film = html.find("section", **{"aria-labelledby": "not-in-film-title"})
     assert [a.text for a in not_in_film.find_all("a")] == [unplayed.title]
     assert not_in_film.find("a")["href"] == unplayed.get_absolute_url()
     assert html.find(id=Cue.objects.get(start=300).anchor).find("time").text == "10:00"
+    assert "whether it plays is not known" in not_in_film.text
+
+    Film.objects.filter(pk=film.pk).update(cue_sheet_complete=True)
+    html = page(client.get(f"/films/{film.slug}/music/"))
+    assert "Album tracks not in the film 1 of 2" in html.text_of(".cue-summary")
+    not_in_film = html.find("section", **{"aria-labelledby": "not-in-film-title"})
+    assert "the cue sheet is complete, so it is not in the film" in not_in_film.text
 
 
 def test_themes_of_the_cues_are_listed_and_linked(client, db):
