@@ -16,15 +16,18 @@ from dataclasses import dataclass, field
 from soundtracks.durations import format_duration
 
 WIDTH = 1000
-LABEL_HEIGHT = 44
+LABEL_HEIGHT = 48
 BAR_HEIGHT = 28
-LANE_GAP = 16
+LANE_GAP = 20
 LANE_HEIGHT = LABEL_HEIGHT + BAR_HEIGHT + LANE_GAP
-AXIS_HEIGHT = 64
+AXIS_HEIGHT = 68
 LABEL_LENGTH = 40
-#: Tick spacings in minutes; the first that gives at most six ticks is used.
+#: Tick spacings in minutes; the first that gives at most five ticks is used, so that labels
+#: of the phone's larger type (about 160 units for "1:00:00") never meet.
 TICK_MINUTES = (1, 2, 5, 10, 15, 20, 30, 60)
-MAX_TICKS = 6
+MAX_TICKS = 5
+#: No tick closer to the end than this, in units: its label would run into the end's.
+END_CLEARANCE = 250
 
 # Dark enough for 4.5:1 on the paper (#f8f5ef) and on the surface (#fffdf8).
 ALBUM_COLOURS = ("#9f2f17", "#1d4ed8", "#15803d", "#7c3aed", "#0f766e", "#be185d", "#4338ca")
@@ -57,7 +60,7 @@ class Lane:
 
     @property
     def label_y(self):
-        return self.y + LABEL_HEIGHT - 12
+        return self.y + LABEL_HEIGHT - 14
 
     @property
     def bar_y(self):
@@ -110,11 +113,14 @@ def is_timed(cue):
 
 def _ticks(runtime):
     minutes = runtime / 60
-    step = next((s for s in TICK_MINUTES if minutes / s <= MAX_TICKS), TICK_MINUTES[-1])
+    step = next((s for s in TICK_MINUTES if minutes / s <= MAX_TICKS), None)
+    if step is None:  # longer than five hours: whole hours, doubled until few enough
+        step = TICK_MINUTES[-1]
+        while minutes / step > MAX_TICKS:
+            step *= 2
     ticks = [Tick(0, "0:00", "start")]
     at = step * 60
-    # Leave out a tick so near the end that its label would run into the end's.
-    while at < runtime - step * 60 * 0.4:
+    while at / runtime * WIDTH < WIDTH - END_CLEARANCE:
         ticks.append(Tick(round(at / runtime * WIDTH, 1), format_duration(at), "middle"))
         at += step * 60
     ticks.append(Tick(WIDTH, format_duration(runtime), "end"))

@@ -5,6 +5,7 @@ import pytest
 
 from editorial.tests.html import parse_html
 from films.tests.factories import FilmFactory
+from soundtracks.durations import format_duration
 from soundtracks.models import Cue
 from soundtracks.tests.factories import (
     CueFactory,
@@ -135,12 +136,24 @@ def test_ticks_are_few_and_end_at_the_running_time(film):
         "20:00",
         "40:00",
         "1:00:00",
-        "1:20:00",
-        "1:40:00",
+        "1:40:00",  # 1:20:00 would run into the end's label
     ]
     assert ticks[0].anchor == "start"
     assert ticks[-1].anchor == "end"
     assert ticks[-1].x == WIDTH
+
+
+@pytest.mark.parametrize("minutes", [1, 7, 45, 100, 119, 180, 300, 301, 900, 6000])
+def test_tick_labels_never_meet_whatever_the_running_time(db, minutes):
+    film = FilmFactory(runtime=minutes)
+    CueFactory(film=film, start=0, end=30)
+
+    ticks = build_timeline(film, cues_of(film)).ticks
+
+    assert len(ticks) <= 6
+    gaps = [after.x - before.x for before, after in zip(ticks, ticks[1:], strict=False)]
+    assert min(gaps) >= 200
+    assert ticks[-1].label == format_duration(minutes * 60)
 
 
 def test_a_very_short_cue_is_still_visible(film):
