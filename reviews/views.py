@@ -1,4 +1,4 @@
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 from django.views.generic.detail import SingleObjectMixin
@@ -9,7 +9,7 @@ from pagemeta.pages import PageMixin
 from reviews import structured_data
 from reviews.models import Author, Review, Tag
 from reviews.preview import SHARE_PARAMETER, PreviewMixin
-from soundtracks.models import Soundtrack
+from soundtracks.models import Cue, Soundtrack
 
 RELATED_REVIEWS = 3
 
@@ -46,6 +46,9 @@ class ReviewDetailView(PreviewMixin, PageMixin, DetailView):
                 Prefetch("soundtracks", queryset=Soundtrack.objects.select_related("cover")),
                 Prefetch("film__credits", queryset=Credit.objects.select_related("person")),
             )
+            # The infobox links to the film's music page only when it has a cue sheet; asked in
+            # the review's own query, not one of its own.
+            .annotate(film_has_cues=Exists(Cue.objects.filter(film=OuterRef("film"))))
         )
 
     def get_context_data(self, **kwargs):

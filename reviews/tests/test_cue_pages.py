@@ -109,6 +109,15 @@ def test_review_infobox_links_to_the_films_music_page(client, cue):
     assert page(client.get(link["href"])).find(id=cue.anchor)
 
 
+def test_review_infobox_has_no_music_link_for_a_film_without_a_cue_sheet(client, db):
+    review = ReviewFactory(film=FilmFactory())
+
+    html = page(client.get(review.get_absolute_url()))
+
+    assert html.find(".infobox") is not None
+    assert html.find("p.infobox-music") is None
+
+
 def build(size):
     """A film of ``size`` cues, each on an album track, each cited by two published reviews and
     sourced from one, with hidden reviews citing them too."""
