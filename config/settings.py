@@ -111,6 +111,10 @@ PAGE_CACHE_APPS = ["films", "soundtracks", "reviews"]
 PAGE_CACHE_EXCLUDE = ["/admin/", "/healthz"]
 PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 600)
 PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
+# The front caches a change purges by surrogate key (pagecache.frontcache): the base URLs of the
+# Varnish servers in front of the app, comma-separated, such as http://127.0.0.1:8000. Empty (the
+# default): no front cache, nothing is sent. `make serve` sets it to its own Varnish.
+FRONT_CACHE_URLS = env_list("FRONT_CACHE_URLS")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
