@@ -28,7 +28,7 @@ from backups.archive import (
     read_archive,
     write_archive,
 )
-from pagecache import versions as pagecache
+from pagecache import keys as page_keys
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ def restore_backup(path, *, replace_existing=False):
             with suppress(OSError):  # a file that cannot go must not hide why the restore failed
                 default_storage.delete(name)
         raise
-    pagecache.bump_version()
+    page_keys.purge_all()
     return Summary(
         rows=sum(item["rows"] for item in manifest["database"]),
         models=len(manifest["database"]),

@@ -105,12 +105,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # require_shared_cache): the page cache's version and login throttling must be shared.
 CACHES = {"default": parse_cache_url(env_str("CACHE_URL", "locmem://"))}
 # Whole public pages for anonymous readers (pagecache.middleware), keyed on the path and the query
-# parameters the page reads; any change to these apps' rows invalidates them at once.
-# PAGE_CACHE_TIMEOUT=0 turns the page cache off.
-PAGE_CACHE_APPS = ["films", "soundtracks", "reviews"]
+# parameters the page reads, and named by the surrogate keys of what they show: a change to these
+# apps' rows purges the pages showing it (pagecache.keys). PAGE_CACHE_TIMEOUT=0 turns the
+# in-process page cache off; the keys still go out, for a front cache. Browsers keep a page
+# PAGE_CACHE_MAX_AGE seconds; a front cache that is purged (Varnish, a CDN) a day.
+PAGE_CACHE_APPS = ["films", "soundtracks", "reviews", "images"]
 PAGE_CACHE_EXCLUDE = ["/admin/", "/healthz"]
 PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 600)
 PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
+PAGE_CACHE_FRONT_MAX_AGE = env_int("PAGE_CACHE_FRONT_MAX_AGE", 86400)
 # The front caches a change purges by surrogate key (pagecache.frontcache): the base URLs of the
 # Varnish servers in front of the app, comma-separated, such as http://127.0.0.1:8000. Empty (the
 # default): no front cache, nothing is sent. `make serve` sets it to its own Varnish.

@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class FilmsConfig(AppConfig):
     name = "films"
     verbose_name = "Films and people"
+
+    def ready(self):
+        from films.models import Credit, Film, Franchise, Person
+        from pagecache import keys
+
+        # How the catalogue's rows appear on public pages, for the surrogate keys that purge
+        # them: a credit is part of its film's page and is listed on its person's.
+        keys.register(Franchise)
+        keys.register(Person)
+        keys.register(Film, parents=["franchise"])
+        keys.register(Credit, via="film", parents=["person"])

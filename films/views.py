@@ -13,6 +13,7 @@ from django.views.generic import DetailView, ListView
 
 from films import structured_data
 from films.models import Credit, Film, Franchise, Person
+from pagecache import keys
 from pagemeta import seo
 from pagemeta.pages import PageMixin
 
@@ -42,6 +43,7 @@ class FilmListView(PageMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
+        keys.add_list(Film)  # a film added anywhere joins it
         return Film.objects.with_credits()
 
     def get_meta(self):

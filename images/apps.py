@@ -6,3 +6,10 @@ class ImagesConfig(AppConfig):
 
     name = "images"
     verbose_name = "Images"
+
+    def ready(self):
+        from images.models import Image
+        from pagecache import keys
+
+        # Every page showing an image is tagged with it: a new crop or alt text purges them.
+        keys.register(Image)

@@ -2,12 +2,13 @@ from django.apps import AppConfig
 
 
 class PagecacheConfig(AppConfig):
-    """Whole public pages for anonymous readers, and the content version that invalidates them."""
+    """Whole public pages for anonymous readers, named by surrogate keys that purge them here
+    and in the front cache."""
 
     name = "pagecache"
     verbose_name = "Page cache"
 
     def ready(self):
-        from pagecache import versions
+        from pagecache import keys
 
-        versions.connect_signals()
+        keys.connect_signals()

@@ -1,12 +1,14 @@
-"""The public page cache: whole anonymous GET responses, invalidated by a content version.
+"""The public page cache: whole anonymous GET responses, named by what they show.
 
-Every save, delete or relation change of a model in ``settings.PAGE_CACHE_APPS`` bumps one
-version number; each cached page is stored with the version it was rendered at and served only
-while that is the current one, so an edit, a publish or a withdrawal makes every cached page
-stale at once. A scheduled review needs no write to go live,
-so the earliest future publish time is kept beside the version: the first request after it
-bumps the version too. Staff (anyone logged in), the admin, and responses that say
-``private``/``no-store`` are never cached, so previews and share links of drafts never are.
+Each page is stored with its surrogate keys (``pagecache.keys``: the rows it read, the lists it
+shows) and the version each key had (``pagecache.versions``); a change purges its keys, and a
+page is served only while none of its keys has been purged since it was stored. The same keys
+go out in the ``xkey`` header, so a front cache (Varnish, a CDN) caches the page for as long as
+``PAGE_CACHE_FRONT_MAX_AGE`` and is told to drop it by the same purge. A scheduled review needs
+no write to go live: the next scheduled change is kept beside the versions, the first request
+after it purges its keys, and pages holding them are fresh to proxies only until then. Staff
+(anyone logged in), the admin, and responses that say ``private``/``no-store`` are never
+cached, so previews and share links of drafts never are.
 
 What a page is cached under is what the page reads: its path, and only the query parameters its
 view declares (``page_cache_parameters``; a paginated list reads ``page`` without saying so).
@@ -22,18 +24,23 @@ GET and HEAD share an entry: gunicorn sends a HEAD answer's headers only.
 """
 
 import hashlib
+import math
 import re
+import time
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import cache
 from django.http import QueryDict
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
-from pagecache.versions import NEXT_CHANGE_KEY, VERSION_KEY, current_version
+from pagecache import keys, versions
+from pagecache.versions import NEXT_CHANGE_KEY
+
+#: The response header naming a page's surrogate keys, which the front cache indexes (vmod xkey).
+KEYS_HEADER = "xkey"
 
 #: A page number as views read it, and as pagination links write it: no sign, no leading zero.
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
@@ -62,8 +69,6 @@ def declared_parameters(view):
         return declared
     if view_class is not None and getattr(view_class, "paginate_by", None):
         return {view_class.page_kwarg: PAGE_NUMBER}
-    if view is sitemap_views.sitemap:
-        return {"p": PAGE_NUMBER}
     return {}
 
 
@@ -118,12 +123,14 @@ def _cacheable_response(response):
 
 
 class PublicPageCacheMiddleware:
-    """Serve anonymous readers from the cache; mark responses so proxies can cache them too.
+    """Serve anonymous readers from the cache; name what each page shows, for proxies too.
 
     It sits near the top of ``MIDDLEWARE``, below the security middleware (an https redirect
     comes first) and conditional GET (a hit can still answer 304). A miss goes through the rest
-    of the stack, and the response is stored with every header the stack added (CSP, framing,
-    ``Vary``), so a hit replays them without running it.
+    of the stack while ``pagecache.keys`` collects the keys of what it reads; the response goes
+    out with them in the ``xkey`` header, for the front cache, and is stored with every header
+    the stack added (CSP, framing, ``Vary``) and the versions its keys had, so a hit replays it
+    without running the stack, for as long as none of its keys is purged.
 
     The query string of every public GET is reduced to what the page reads (``page_query``),
     whether the cache is on or not, logged in or not: a view behaves the same in the tests,
@@ -140,33 +147,54 @@ class PublicPageCacheMiddleware:
             if query != request.META.get("QUERY_STRING", ""):
                 request.META["QUERY_STRING"] = query
                 request.GET = QueryDict(query)
-        if page is None or not cacheable or not settings.PAGE_CACHE_TIMEOUT:
-            return self._uncached(request)
-        if not _anonymous(request):
+        if page is None or not cacheable or not _anonymous(request):
             return self._uncached(request)
         # As CommonMiddleware would, further down: a Host that is not allowed is a 400, and a
         # hit must not answer it either.
         request.get_host()
 
-        # One round trip to the cache for a hit: the page is stored under its key with the
-        # version it was rendered at, and read together with the current version. A page from
-        # an older version is a miss, and the new rendering replaces it.
-        key = page_key(request)
-        values = cache.get_many([VERSION_KEY, NEXT_CHANGE_KEY, key])
-        version = current_version(values)
-        stored_version, response = values.get(key, (None, None))
-        if stored_version == version:
-            response["X-Cache"] = "hit"
-            return response
+        storing = bool(settings.PAGE_CACHE_TIMEOUT)
+        upcoming = None
+        if storing:
+            # One round trip for the page and the schedule, one for its keys' versions.
+            key = page_key(request)
+            values = cache.get_many([NEXT_CHANGE_KEY, key])
+            upcoming = versions.next_change(values)
+            stored = values.get(key)
+            if stored is not None:
+                stored_versions, response = stored
+                if versions.still_current(stored_versions):
+                    _expire_by_schedule(response, stored_versions, upcoming)
+                    response["X-Cache"] = "hit"
+                    return response
 
-        response = self.get_response(request)
-        if _cacheable_response(response):
-            etag = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
-            response["ETag"] = f'"{etag}"'
-            response["Last-Modified"] = http_date(version / 1e9)
-            patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
-            cache.set(key, (version, response), settings.PAGE_CACHE_TIMEOUT)
+        started = time.time_ns()
+        with keys.collect() as collected:
+            response = self.get_response(request)
+        if not _cacheable_response(response):
+            return response
+        names = collected.names()
+        response[KEYS_HEADER] = " ".join(names)
+        etag = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
+        response["ETag"] = f'"{etag}"'
+        front_max_age = _front_max_age()
+        patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
+        if front_max_age:
+            patch_cache_control(response, s_maxage=front_max_age)
+        if not storing:
+            if front_max_age:
+                _expire_by_schedule(response, names, versions.next_change())
+            return response
+        stored_versions = versions.versions_of(names, started)
+        if stored_versions is None:
+            # Something it shows changed while it rendered: it may show what came before.
+            patch_cache_control(response, max_age=0, s_maxage=0)
             response["X-Cache"] = "miss"
+            return response
+        response["Last-Modified"] = http_date(max(stored_versions.values()) / 1e9)
+        _expire_by_schedule(response, names, upcoming)
+        cache.set(key, (stored_versions, response), settings.PAGE_CACHE_TIMEOUT)
+        response["X-Cache"] = "miss"
         return response
 
     def _uncached(self, request):
@@ -175,3 +203,21 @@ class PublicPageCacheMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+def _front_max_age():
+    """How long a front cache may keep a page: a day, when it is one the purges reach
+    (``FRONT_CACHE_URLS``); otherwise proxies keep it as long as browsers do."""
+    return settings.PAGE_CACHE_FRONT_MAX_AGE if getattr(settings, "FRONT_CACHE_URLS", None) else 0
+
+
+def _expire_by_schedule(response, names, upcoming):
+    """A page showing what a scheduled change will change is fresh, to browsers and proxies,
+    only until then: the front cache comes back for it without being told."""
+    moment, scheduled = upcoming
+    if not scheduled or set(scheduled).isdisjoint(names):
+        return
+    remaining = max(0, math.ceil(moment - time.time()))
+    patch_cache_control(response, max_age=min(remaining, settings.PAGE_CACHE_MAX_AGE))
+    if front_max_age := _front_max_age():
+        patch_cache_control(response, s_maxage=min(remaining, front_max_age))

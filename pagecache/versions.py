@@ -1,91 +1,101 @@
-"""The content version every cached page is checked against, and what moves it on.
+"""The version of each surrogate key, which a cached page is checked against, and the schedule.
 
-Every save, delete or relation change of a model in ``settings.PAGE_CACHE_APPS`` bumps one
-version number; each cached page is stored with the version it was rendered at and served only
-while that is the current one, so an edit, a publish or a withdrawal makes every cached page
-stale at once. A scheduled review needs no write to go live, so the earliest future publish
-time is kept beside the version: the first request after it bumps the version too.
+A purge sets each of its keys' version to the time it happened. A page is stored with the
+versions of its keys as they were when it rendered, and served only while every one is still
+the same: an edit makes stale exactly the pages that showed what it changed. Versions are
+times (``time_ns``), so they increase across processes and cache restarts, and a page whose
+keys were purged while it rendered (a version newer than the request) is not stored at all.
+
+A scheduled review goes live with no write, so the next scheduled change, and the keys it will
+purge, are kept beside the versions: the first request after it purges them, and a page holding
+one of those keys is told to proxies as fresh only until then.
 """
 
 import time
 
-from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 
-VERSION_KEY = "pagecache:version"
+KEY_PREFIX = "pagecache:key:"
 NEXT_CHANGE_KEY = "pagecache:next-change"
-_NO_SCHEDULE = float("inf")
+_NO_SCHEDULE = (float("inf"), ())
 
 
-def bump_version(**kwargs):
-    sender = kwargs.get("sender")
-    if sender is not None and sender._meta.app_label not in settings.PAGE_CACHE_APPS:
-        return
-    _bump()
-    _bump_on_commit(kwargs.get("using"))
+def _cache_key(key):
+    return KEY_PREFIX + key
 
 
-def _bump_on_commit(using):
-    """Bump again when the transaction that made the change commits.
+def bump(keys):
+    """Purge ``keys`` from the page cache: every page stored with one of them is stale."""
+    now = time.time_ns()
+    values = {_cache_key(key): now for key in keys}
+    # The schedule is read again: the change may have scheduled, moved or published a review.
+    values[NEXT_CHANGE_KEY] = None
+    cache.set_many(values, None)
 
-    A reader who reads the version after the first bump but the rows before the commit
-    renders the old page, and stores it under the new version: without this second bump that
-    page (a withdrawn review, say) would be served until the next change. Outside a
-    transaction the change is committed already and the first bump came after it. One
-    callback per run of changes is enough: consecutive saves (a bulk load) do not queue one each.
+
+def versions_of(keys, since):
+    """The current versions of ``keys`` as ``{key: version}``, or None if any of them changed
+    after ``since`` (a ``time_ns``): a page rendered since then may show what came before.
+
+    A key no version is recorded for (never purged, or evicted) is given one now, not older
+    than ``since``; if another process gave it one first, that is read back.
     """
-    connection = transaction.get_connection(using)
-    if not connection.in_atomic_block:
-        return
-    pending = connection.run_on_commit
-    if pending and pending[-1][1] is _bump:
-        return
-    transaction.on_commit(_bump, using=using)
+    cache_keys = [_cache_key(key) for key in keys]
+    found = cache.get_many(cache_keys)
+    result = {}
+    for key, cache_key in zip(keys, cache_keys, strict=True):
+        version = found.get(cache_key)
+        if version is None:
+            if not cache.add(cache_key, since, None):
+                return None
+            version = since
+        if version > since:
+            return None
+        result[key] = version
+    return result
 
 
-def _bump():
-    # time_ns() keeps versions increasing across processes and cache restarts.
-    cache.set_many({VERSION_KEY: time.time_ns(), NEXT_CHANGE_KEY: None}, None)
-
-
-def connect_signals():
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(bump_version, dispatch_uid=f"pagecache-{id(signal)}")
+def still_current(stored):
+    """Whether every key of a stored page, ``{key: version}``, has the version it had."""
+    if not stored:
+        return False
+    keys = list(stored)
+    found = cache.get_many([_cache_key(key) for key in keys])
+    return all(found.get(_cache_key(key)) == stored[key] for key in keys)
 
 
 _schedules = []
 
 
 def register_schedule(next_change):
-    """Register ``next_change(now) -> datetime | None``: when content goes live by itself."""
+    """Register ``next_change(now) -> (datetime, keys) | None``: when content goes live by
+    itself, and the keys of what it changes then."""
     _schedules.append(next_change)
 
 
 def _next_scheduled_change():
-    """Unix time of the next scheduled change, or infinity when none is due."""
     from django.utils import timezone
 
     now = timezone.now()
-    moments = [moment for schedule in _schedules if (moment := schedule(now)) is not None]
-    return min(moments).timestamp() if moments else _NO_SCHEDULE
+    upcoming = [change for schedule in _schedules if (change := schedule(now)) is not None]
+    if not upcoming:
+        return _NO_SCHEDULE
+    moment = min(when for when, _ in upcoming)
+    keys = sorted({key for when, keys in upcoming if when == moment for key in keys})
+    return moment.timestamp(), tuple(keys)
 
 
-def current_version(values=None):
-    """The content version; ``values`` may hold what a ``get_many`` already read of it."""
-    if values is None:
-        values = cache.get_many([VERSION_KEY, NEXT_CHANGE_KEY])
-    version = values.get(VERSION_KEY)
-    next_change = values.get(NEXT_CHANGE_KEY)
-    if version is None:
-        version = time.time_ns()
-        cache.add(VERSION_KEY, version, None)
-        version = cache.get(VERSION_KEY, version)
-    if next_change is None:
-        next_change = _next_scheduled_change()
-        cache.set(NEXT_CHANGE_KEY, next_change, None)
-    if time.time() >= next_change:
-        bump_version()
-        return current_version()
-    return version
+def next_change(values=None):
+    """``(unix time, keys)`` of the next scheduled change, purging those of one that is due;
+    ``values`` may hold what a ``get_many`` already read of ``NEXT_CHANGE_KEY``."""
+    found = (values or {}).get(NEXT_CHANGE_KEY) if values else cache.get(NEXT_CHANGE_KEY)
+    if found is None:
+        found = _next_scheduled_change()
+        cache.set(NEXT_CHANGE_KEY, found, None)
+    moment, keys = found
+    if time.time() >= moment:
+        from pagecache.keys import purge
+
+        purge(keys)  # bumps the keys and forgets the schedule, which is then read again
+        return next_change({})
+    return found

@@ -6,12 +6,31 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews"
 
     def ready(self):
-        from pagecache import versions as pagecache
+        from pagecache import keys, versions
         from reviews import citations, guards
-        from reviews.models import Review
+        from reviews.models import Author, Review, ShareLink, Tag
 
-        # A scheduled review goes live with no write; the page cache must know when.
-        pagecache.register_schedule(Review.objects.next_scheduled_publish)
+        # How reviews appear on public pages, for the surrogate keys that purge them: a review
+        # is listed on its film's page; a share link's page is never cached, and is the review's.
+        keys.register(
+            Review,
+            parents=["film"],
+            related=[
+                "other_films",
+                "soundtracks",
+                "cited_tracks",
+                "cited_cues",
+                "cues_sourced",
+                "notes_sourced",
+                "authors",
+                "tags",
+            ],
+        )
+        keys.register(Author)
+        keys.register(Tag)
+        keys.register(ShareLink, via="review")
+        # A scheduled review goes live with no write; the page caches must know when.
+        versions.register_schedule(Review.objects.next_scheduled_change)
         # Bodies rendered again when what they cite changes below them, or arrives by loaddata.
         citations.connect_signals()
         # Nothing a published review relies on is deleted from under it.

@@ -3,6 +3,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from pagecache import keys
 from pagemeta.seo import absolute_url
 from reviews.models import Review
 
@@ -30,6 +31,7 @@ class LatestReviewsFeed(Feed):
         return absolute_url(reverse(self.url_name))
 
     def items(self):
+        keys.add_list(Review)  # the latest reviews, whichever they are
         return Review.objects.published().for_listing()[:FEED_LENGTH]
 
     def item_link(self, review):

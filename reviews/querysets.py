@@ -14,11 +14,17 @@ class ReviewQuerySet(models.QuerySet):
         """Published with a publish time still to come: they go live by themselves."""
         return self.filter(status=self.model.Status.PUBLISHED, publish_at__gt=now or timezone.now())
 
-    def next_scheduled_publish(self, now):
-        """When the next scheduled review goes live, or None: caches expire then."""
-        return (
-            self.scheduled(now).order_by("publish_at").values_list("publish_at", flat=True).first()
-        )
+    def next_scheduled_change(self, now):
+        """``(when, keys)``: when the next scheduled reviews go live and the surrogate keys
+        their going live purges (their pages', their films', the lists'), or None."""
+        from pagecache import keys
+
+        scheduled = self.scheduled(now)
+        moment = scheduled.order_by("publish_at").values_list("publish_at", flat=True).first()
+        if moment is None:
+            return None
+        due = scheduled.filter(publish_at=moment).only("pk", "film")
+        return moment, set().union(*(keys.for_change(review) for review in due))
 
     def visible_to(self, user):
         """The reviews ``user`` may open in the admin: ``reviews.workflow.can_see`` as a filter.

@@ -4,6 +4,7 @@ from django.views.generic import DetailView, ListView
 from django.views.generic.detail import SingleObjectMixin
 
 from films.models import Credit
+from pagecache import keys
 from pagemeta import seo
 from pagemeta.pages import PageMixin
 from reviews import structured_data
@@ -18,6 +19,7 @@ class ReviewListView(PageMixin, ListView):
     paginate_by = 20
 
     def get_queryset(self):
+        keys.add_list(Review)  # a review published anywhere joins it
         return Review.objects.published().for_listing()
 
     def get_meta(self):

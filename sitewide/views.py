@@ -1,5 +1,6 @@
 """The pages that span apps: the front page, search and the health check."""
 
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
@@ -11,7 +12,8 @@ from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from films.models import Film, Person
-from pagecache.middleware import reads
+from pagecache import keys
+from pagecache.middleware import PAGE_NUMBER, reads
 from pagemeta import seo
 from pagemeta.pages import PageMixin, page_context
 from reviews.models import Review
@@ -45,10 +47,19 @@ def healthz(request):
     )
 
 
+@reads(p=PAGE_NUMBER)
+def sitemap(request, sitemaps):
+    """Django's sitemap, tagged as listing every model: whatever is added, changed or withdrawn
+    anywhere changes some part of it."""
+    keys.add_every_list()
+    return sitemap_views.sitemap(request, sitemaps)
+
+
 class HomeView(PageMixin, TemplateView):
     template_name = "sitewide/home.html"
 
     def get_context_data(self, **kwargs):
+        keys.add_list(Review)  # the latest reviews, whichever they are
         reviews = list(Review.objects.published().for_listing()[:LATEST_ON_HOME])
         lead = reviews[0] if reviews else None
         # The newest album the lead review covers.

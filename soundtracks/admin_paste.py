@@ -27,7 +27,7 @@ from django.utils.text import slugify
 
 from editorial.admin import stamp
 from films.models import Credit, Film, Person
-from pagecache.versions import bump_version
+from pagecache import keys as page_keys
 from soundtracks import pasting
 from soundtracks.models import Cue, Soundtrack, Track
 
@@ -206,8 +206,8 @@ def save_pasted_cues(film, form, user):
             for cue, row in zip(cues, rows, strict=True)
             for person in row.values[name]
         )
-    # Bulk inserts send no signals: the page cache is told here.
-    bump_version(sender=Cue, using=using)
+    # Bulk inserts send no signals: the page cache and the front cache are told here.
+    page_keys.purge(set().union(*(page_keys.for_change(cue, using) for cue in cues)), using)
     return cues
 
 
@@ -502,7 +502,9 @@ class PasteTracklistMixin(_PasteViews):
             for row in form.rows
         ]
         Track.objects.bulk_create(tracks)
-        bump_version(sender=Track, using=router.db_for_write(Track))
+        # Bulk inserts send no signals: the page cache and the front cache are told here.
+        using = router.db_for_write(Track)
+        page_keys.purge(set().union(*(page_keys.for_change(t, using) for t in tracks)), using)
         # The album's revision follows its tracks, and each track its notes: prefetched, they
         # cost two queries for the whole album.
         album = Soundtrack.objects.prefetch_related("tracks__notes").get(pk=album.pk)

@@ -114,7 +114,7 @@ class TestPublished:
         with time_machine.travel(publish_at + datetime.timedelta(seconds=1)):
             assert not Review.objects.scheduled().exists()
             assert not scheduled.is_scheduled
-            assert Review.objects.next_scheduled_publish(timezone.now()) is None
+            assert Review.objects.next_scheduled_change(timezone.now()) is None
 
     def test_published_chains_with_other_filters(self):
         review = ReviewFactory()

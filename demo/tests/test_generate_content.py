@@ -18,7 +18,7 @@ from reversion.models import Revision
 
 from editorial.revisions import DELETED
 from films.models import Credit, Film, Franchise, Person
-from pagecache import versions as pagecache
+from pagecache import keys as pagecache
 from reviews.models import Author, Review, Tag
 from soundtracks.models import Cue, CueTrack, Soundtrack, Theme, ThemeAppearance, Track, TrackNote
 
@@ -160,16 +160,13 @@ class TestGenerateContent:
         assert generated(Film).count() == 4
         assert generated(Soundtrack).count() == 3
 
-    def test_tells_the_page_cache_its_pages_are_stale(self, monkeypatch):
-        bumped = []
-        monkeypatch.setattr(pagecache, "bump_version", lambda **kwargs: bumped.append(kwargs))
-        monkeypatch.setattr(
-            "demo.management.commands.generate_content.bump_version", pagecache.bump_version
-        )
+    def test_tells_the_page_caches_every_page_is_stale(self, monkeypatch):
+        purged = []
+        monkeypatch.setattr(pagecache, "purge", lambda keys, using=None: purged.append(keys))
 
         generate(reviews=3, films=2, albums=1)
 
-        assert bumped
+        assert {"all"} in purged
 
 
 # Cue sheets -----------------------------------------------------------------------------------

@@ -621,18 +621,20 @@ def test_a_save_that_loses_a_race_for_a_cue_code_saves_nothing_and_says_so(
     assert not Cue.objects.exists()
 
 
-def test_a_paste_moves_the_page_caches_version_on(editor_client, film, album):
+def test_a_paste_purges_the_pages_of_the_film_and_the_album(editor_client, film, album):
     """Bulk inserts send no signals: the paste tells the page cache itself."""
     from django.core.cache import cache
 
-    from pagecache.versions import VERSION_KEY
+    from pagecache.versions import KEY_PREFIX
 
-    cache.set(VERSION_KEY, 1, None)
+    purged = [f"film:{film.pk}", "list:cue", f"soundtrack:{album.pk}"]
+    cache.set_many({KEY_PREFIX + key: 1 for key in purged}, None)
     save(editor_client, film, THREE)
-    assert cache.get(VERSION_KEY) != 1
-    cache.set(VERSION_KEY, 1, None)
+    assert cache.get(KEY_PREFIX + f"film:{film.pk}") != 1
+    assert cache.get(KEY_PREFIX + "list:cue") != 1
+    assert cache.get(KEY_PREFIX + f"soundtrack:{album.pk}") == 1  # the album is not changed
     save_tracklist(editor_client, album, "2. Forked")
-    assert cache.get(VERSION_KEY) != 1
+    assert cache.get(KEY_PREFIX + f"soundtrack:{album.pk}") != 1
 
 
 def test_each_new_cues_revision_holds_what_reversion_itself_would_store(editor_client, film):

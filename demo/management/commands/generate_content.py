@@ -15,7 +15,7 @@ from demo.generate.progress import Progress
 from demo.generate.publication import DEFAULT_SEED, DEFAULTS, Publication, plan_counts
 from demo.generate.rendering import render_bodies
 from demo.generate.writing import Writer, delete_generated, generated_counts, write
-from pagecache.versions import bump_version
+from pagecache.keys import purge_all
 from reviews.models import Review
 
 
@@ -91,8 +91,8 @@ class Command(BaseCommand):
         with connections[database].cursor() as cursor:
             cursor.execute("ANALYZE")
         progress.finish()
-        # bulk_create sends no signals: tell the page cache its pages are stale.
-        bump_version()
+        # bulk_create sends no signals: tell the page caches every page is stale.
+        purge_all(using=database)
 
         self.stdout.write(
             self.style.SUCCESS(
