@@ -191,7 +191,7 @@ class PublicPageCacheMiddleware:
             patch_cache_control(response, max_age=0, s_maxage=0)
             response["X-Cache"] = "miss"
             return response
-        response["Last-Modified"] = http_date(max(stored_versions.values()) / 1e9)
+        response["Last-Modified"] = http_date(versions.last_modified(stored_versions))
         _expire_by_schedule(response, names, upcoming)
         cache.set(key, (stored_versions, response), settings.PAGE_CACHE_TIMEOUT)
         response["X-Cache"] = "miss"

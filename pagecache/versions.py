@@ -37,22 +37,30 @@ def versions_of(keys, since):
     """The current versions of ``keys`` as ``{key: version}``, or None if any of them changed
     after ``since`` (a ``time_ns``): a page rendered since then may show what came before.
 
-    A key no version is recorded for (never purged, or evicted) is given one now, not older
-    than ``since``; if another process gave it one first, that is read back.
+    A key no version is recorded for (never purged yet, or evicted) is given one now: the
+    negative of the time, which says "first seen", not "purged", so that other pages rendering
+    at the same time may be stored under it too; it differs from whatever the key had before an
+    eviction, so a page stored before one is never served after it.
     """
     cache_keys = [_cache_key(key) for key in keys]
     found = cache.get_many(cache_keys)
+    missing = [cache_key for cache_key in cache_keys if cache_key not in found]
+    for cache_key in missing:
+        cache.add(cache_key, -time.time_ns(), None)
+    if missing:
+        found |= cache.get_many(missing)
     result = {}
     for key, cache_key in zip(keys, cache_keys, strict=True):
         version = found.get(cache_key)
-        if version is None:
-            if not cache.add(cache_key, since, None):
-                return None
-            version = since
-        if version > since:
+        if version is None or version > since:
             return None
         result[key] = version
     return result
+
+
+def last_modified(stored):
+    """Unix time of the newest purge or first sighting among a page's key versions."""
+    return max(abs(version) for version in stored.values()) / 1e9
 
 
 def still_current(stored):
