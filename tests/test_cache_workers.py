@@ -13,116 +13,36 @@ second connection is served by the other worker. gunicorn's access log, turned o
 only, names the process of every response, and confirms it.
 """
 
-import http.client
-import os
-import secrets
 import shlex
-import signal
 import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import redis
 
-ROOT = Path(__file__).resolve().parent.parent
-GUNICORN = Path(sys.executable).parent / "gunicorn"
+from tests.servers import (
+    REQUEST_TIMEOUT,
+    START_TIMEOUT,
+    django,
+    free_port,
+    get,
+    gunicorn,
+    prepare_site,
+    stop,
+)
+from tests.servers import production_env as _production_env
+
 REDIS_URL = "redis://127.0.0.1:6379/5"
 SLUG = "tron-ares-nine-inch-nails-score-review"
 REVIEW_URL = f"/reviews/{SLUG}/"
 HEADLINE = b"Nine Inch Nails"
-# Every wait is bounded: a server that does not come up or answer fails the test, never hangs it.
-START_TIMEOUT = 60
-REQUEST_TIMEOUT = 10
 
 # One Redis database (5) for the module: under xdist its tests share one worker (loadgroup).
 pytestmark = [pytest.mark.timeout(240), pytest.mark.xdist_group("redis-db-5")]
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def production_env(tmp, port, **extra):
-    """What `make serve` exports, with a database, static files and a cache of the test's own."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "GUNICORN_", "PYTEST_"))
-        and key not in {"DATABASE_URL", "CACHE_URL", "SECRET_KEY", "DEBUG", "WEB_CONCURRENCY"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings_production",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        SITE_URL=f"http://127.0.0.1:{port}",
-        ALLOWED_HOSTS="127.0.0.1",
-        DATABASE_URL=f"sqlite:///{tmp / 'cuesheet.sqlite3'}",
-        CACHE_URL=REDIS_URL,
-        STATIC_ROOT=str(tmp / "static"),
-        MEDIA_ROOT=str(tmp / "media"),
-        SECURE_SSL_REDIRECT="0",
-        SECURE_COOKIES="0",
-        SECURE_HSTS_SECONDS="0",
-        PAGE_CACHE_TIMEOUT="600",
-        WEB_CONCURRENCY="2",
-        HOST="127.0.0.1",
-        PORT=str(port),
-        LOG_LEVEL="WARNING",
-    )
-    env.update(extra)
-    return env
-
-
-def django(env, code):
-    """Run ``code`` with Django set up, in a process of its own with ``env``."""
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup()\n{code}"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def gunicorn(env, *args):
-    return subprocess.Popen(
-        [str(GUNICORN), "--config", "config/gunicorn.py", *args, "config.wsgi"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group: the finalizer stops it and its workers
-    )
-
-
-def stop(server):
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
-    return server.communicate(timeout=10)
-
-
-def get(port, path):
-    """One request on a fresh connection: ``(status, headers, body)``."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
+    return _production_env(tmp, port, REDIS_URL, **extra)
 
 
 def on_both_workers(port, path):
@@ -165,14 +85,7 @@ def site(tmp_path_factory):
     log = tmp / "access.log"
     env = production_env(tmp, port)
     redis.Redis.from_url(REDIS_URL).flushdb()
-    django(
-        env,
-        "from django.core.management import call_command\n"
-        "call_command('migrate', verbosity=0)\n"
-        "call_command('loaddata', 'tron', verbosity=0)\n"
-        # The public pages' files; the admin's are not needed here and take long to compress.
-        "call_command('collectstatic', interactive=False, verbosity=0, ignore_patterns=['admin'])",
-    )
+    prepare_site(env)
     fields = "%(p)s %(s)s %({x-cache}o)s %(U)s"
     server_env = env | {
         "GUNICORN_CMD_ARGS": f"--access-logfile {log} --access-logformat {shlex.quote(fields)}"
