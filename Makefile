@@ -124,13 +124,20 @@ pytest: install
 	esac; \
 	exit $$status
 
-# A production-like server on http://$(HOST):$(PORT)/: config.settings_production (DEBUG off),
-# gunicorn (config/gunicorn.py; WEB_CONCURRENCY workers, default 2), whitenoise serving the
+# A production-like server on http://$(HOST):$(PORT)/: Varnish (config/varnish/cuesheet.vcl), the
+# front cache, on that port, in front of APP_SERVERS gunicorns (default 1; config/gunicorn.py,
+# each with WEB_CONCURRENCY workers, default 2) on the ports after it (APP_PORTS=... to choose),
+# started and stopped together by config/serve.py. Varnish serves anonymous readers from memory,
+# passes the admin and anyone logged in, and is purged by surrogate key on every change
+# (FRONT_CACHE_URLS, set for the app servers; docs/front-cache.md). It needs Debian's varnish and
+# varnish-modules (vmod xkey): `make serve` says so and stops if they are missing rather than
+# installing packages as a side effect (.ci/run installs them in CI).
+# The app runs config.settings_production (DEBUG off), whitenoise serving the
 # collected, hashed, compressed static files with far-future caching. DATABASE_URL chooses the
 # database, as in production. CACHE_URL defaults to the local Redis (db 0), a cache every worker
-# shares: with a cache per worker an edit or a withdrawal would reach one worker's cached pages
-# only, and production refuses that (config/env.py). SITE_URL, the address every absolute URL
-# is built on, defaults to http://$(HOST):$(PORT). The secret key is made once, into
+# and app server shares: with a cache per worker an edit or a withdrawal would reach one worker's
+# cached pages only, and production refuses that (config/env.py). SITE_URL, the address every
+# absolute URL is built on, defaults to http://$(HOST):$(PORT). The secret key is made once, into
 # var/secret_key (gitignored), unless SECRET_KEY is set. This serves plain http on loopback, so
 # the https-only settings are turned off: SECURE_SSL_REDIRECT would send every request to an
 # https:// that nothing serves, secure cookies never come back over http (no admin login: the
@@ -148,9 +155,10 @@ serve: install
 		SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" \
 		SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0 SERVE_MEDIA=1 \
 		HOST=$(HOST) PORT=$(PORT) && \
+	$(PY) config/serve.py --check && \
 	$(MANAGE) migrate --noinput && \
 	$(MANAGE) collectstatic --noinput --verbosity 0 && \
-	exec $(BIN)/gunicorn --config config/gunicorn.py config.wsgi
+	exec $(PY) config/serve.py
 
 # Not a test: generates 10,000 reviews (kept in var/ between runs), boots `make serve`'s stack on
 # SQLite and on PostgreSQL with Redis, drives every page type with wrk, and writes
