@@ -17,7 +17,10 @@ Not a test: it measures. In one run, on SQLite and on PostgreSQL (with Redis as 
 5. the same pages as served by the base commit (``--base``, and any ``--step``), checked out in
    git worktrees, against a copy of the database migrated back to their schema, so that the
    head and what it is compared with are measured in the same run, on the same data.
-6. review bodies rendered from plain prose and from hostile Markdown at 10 KB and 100 KB,
+6. instructions per request under callgrind for the review, film, album and person pages, as
+   ratios to the floor (``bench/instructions.py``, which also runs alone: repeatable within
+   1% whatever the machine's load, where requests per second are not);
+7. review bodies rendered from plain prose and from hostile Markdown at 10 KB and 100 KB,
    in milliseconds per KB (``bench/markdown.py``, which also runs alone).
 
 wrk, nginx and the load share the machine's cores with the server: the numbers are for
@@ -108,6 +111,17 @@ def arguments():
     parser.add_argument("--output", default=str(BASE / "docs" / "benchmarks.md"))
     parser.add_argument("--json", default=str(VAR / "results.json"))
     parser.add_argument(
+        "--instructions-only",
+        action="store_true",
+        help="Measure only instructions per request under callgrind (bench/instructions.py) "
+        "and write the document again with them and the rest of the --json of an earlier run.",
+    )
+    parser.add_argument(
+        "--no-instructions",
+        action="store_true",
+        help="Leave out the instructions per request (some minutes under callgrind).",
+    )
+    parser.add_argument(
         "--report-only",
         action="store_true",
         help="Measure nothing: write the document again from the --json of an earlier run "
@@ -121,6 +135,18 @@ def arguments():
     return options
 
 
+def measure_instructions():
+    """bench/instructions.py as its own process (it starts one under valgrind)."""
+    say("instructions per request under callgrind (bench/instructions.py, a few minutes)")
+    out = VAR / "instructions.json"
+    subprocess.run(
+        [sys.executable, str(BASE / "bench" / "instructions.py"), "--json", str(out)],
+        cwd=code(),
+        check=True,
+    )
+    return json.loads(out.read_text())
+
+
 def main():
     options = arguments()
     if options.report_only:
@@ -128,6 +154,16 @@ def main():
         vars(options).update(report.get("options", {}))
         write_report(Path(options.output), report, options)
         say(f"wrote {options.output} from {options.json}")
+        return
+    if options.instructions_only:
+        path = Path(options.json)
+        report = json.loads(path.read_text()) if path.exists() else {"databases": {}}
+        vars(options).update(report.get("options", {}))
+        report["instructions"] = measure_instructions()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(report, indent=2))
+        write_report(Path(options.output), report, options)
+        say(f"wrote {options.output} with instructions per request")
         return
     pages = [page for page in options.pages.split(",") if page]
     started = time.monotonic()
@@ -185,6 +221,8 @@ def main():
             db.update(measure(name, spec, urls, pages, options, nginx, compared))
             admin = probe(env, "admin-urls", "gen")
             db["admin"] = {"urls": admin, "ms": time_admin(spec, admin)}
+    if not options.no_instructions:
+        report["instructions"] = measure_instructions()
     say("markdown: render time per KB of hostile input (bench/markdown.py)")
     report["markdown"] = bench_markdown.measure()
     report["machine"]["load average at end"] = " ".join(
