@@ -1,5 +1,7 @@
 """What every public page's <head> and breadcrumb trail need, from one view mixin."""
 
+import time
+
 from pagemeta import seo
 
 
@@ -17,6 +19,12 @@ class PageMixin:
     """For public views. Subclasses override ``get_meta()``, ``get_breadcrumbs()`` (the trail
     after Home as (name, url) pairs, ending with the page itself) and ``get_structured_data()``
     (builders from ``pagemeta.seo``)."""
+
+    def setup(self, request, *args, **kwargs):
+        # When the page began reading content: a fragment it stores (pagemeta.fragments) is
+        # stale if anything it shows changed after this.
+        request.fragments_since = time.time_ns()
+        super().setup(request, *args, **kwargs)
 
     def get_meta(self):
         return {}

@@ -1,11 +1,11 @@
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 from django.views.generic.detail import SingleObjectMixin
 
 from films.models import Credit
 from pagecache import keys
-from pagemeta import seo
+from pagemeta import fragments, seo
 from pagemeta.pages import PageMixin
 from reviews import structured_data
 from reviews.models import Author, Review, Tag
@@ -13,6 +13,15 @@ from reviews.preview import SHARE_PARAMETER, PreviewMixin
 from soundtracks.models import Cue, Soundtrack
 
 RELATED_REVIEWS = 3
+
+# What the review page's fragments show beyond the review's own row: fetched only to render them.
+FRAGMENT_PREFETCHES = (
+    "authors",
+    "tags",
+    "other_films",
+    Prefetch("soundtracks", queryset=Soundtrack.objects.select_related("cover")),
+    Prefetch("film__credits", queryset=Credit.objects.select_related("person")),
+)
 
 
 class ReviewListView(PageMixin, ListView):
@@ -41,21 +50,32 @@ class ReviewDetailView(PreviewMixin, PageMixin, DetailView):
         return (
             Review.objects.published()
             .select_related("film__franchise", "film__poster", "hero_image")
-            .prefetch_related(
-                "authors",
-                "tags",
-                "other_films",
-                Prefetch("soundtracks", queryset=Soundtrack.objects.select_related("cover")),
-                Prefetch("film__credits", queryset=Credit.objects.select_related("person")),
-            )
             # The infobox links to the film's music page only when it has a cue sheet; asked in
             # the review's own query, not one of its own.
             .annotate(film_has_cues=Exists(Cue.objects.filter(film=OuterRef("film"))))
         )
 
+    def prepare_fragments(self):
+        """What only a rendering of the page's fragments reads (pagemeta.fragments): served
+        from the cache, the page runs none of these queries."""
+        if self._prepared:
+            return
+        self._prepared = True
+        prefetch_related_objects([self.object], *FRAGMENT_PREFETCHES)
+
+    _prepared = False
+
     def get_context_data(self, **kwargs):
+        pk = self.object.pk
+        if not self.preview_mode:
+            fragments.preload(
+                self.request,
+                *(f"review-{part}:{pk}" for part in ("head", "aside", "related", "json-ld")),
+            )
         related = Review.objects.published().related_to(self.object).for_listing()
-        return super().get_context_data(related=related[:RELATED_REVIEWS], **kwargs)
+        return super().get_context_data(
+            related=related[:RELATED_REVIEWS], prepare_fragments=self.prepare_fragments, **kwargs
+        )
 
     def get_meta(self):
         review = self.object
@@ -75,7 +95,16 @@ class ReviewDetailView(PreviewMixin, PageMixin, DetailView):
         ]
 
     def get_structured_data(self):
-        return [structured_data.review(self.request, self.object)]
+        return [
+            fragments.JsonLd(
+                f"review-json-ld:{self.object.pk}",
+                lambda: structured_data.review(self.request, self.object),
+                self.prepare_fragments,
+                self.request,
+                # A preview shows a draft: never stored.
+                cached=not self.preview_mode,
+            )
+        ]
 
 
 class ReviewsOfMixin(PageMixin, SingleObjectMixin):

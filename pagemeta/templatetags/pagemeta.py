@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from pagemeta import seo
+from pagemeta import fragments, seo
 
 register = template.Library()
 
@@ -19,7 +19,14 @@ _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 @register.simple_tag
 def json_ld(data):
-    """A schema.org data block; a data block is not script, so a strict CSP allows it."""
+    """A schema.org data block; a data block is not script, so a strict CSP allows it. A
+    ``fragments.JsonLd`` is one rendered once per content version."""
+    if isinstance(data, fragments.JsonLd):
+        return data.html(_json_ld)
+    return _json_ld(data)
+
+
+def _json_ld(data):
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
 
@@ -44,3 +51,43 @@ def canonical_url(context):
         del query["page"]
     url = seo.absolute_url(request.path)
     return f"{url}?{query.urlencode()}" if query else url
+
+
+@register.tag
+def fragment(parser, token):
+    """``{% fragment "film-infobox" film.pk [prepare=callable] [unless=condition] %}…
+    {% endfragment %}``: the block rendered once per content version and reused
+    (``pagemeta.fragments``). The name is its first argument and the values after it, joined;
+    ``prepare`` names a callable in the context, called before a rendering (to fetch what
+    only a rendering needs); ``unless`` true (a preview) renders it every time, storing
+    nothing."""
+    bits = token.split_contents()[1:]
+    if not bits:
+        raise template.TemplateSyntaxError("fragment needs a name")
+    names, options = [], {}
+    for bit in bits:
+        key, equals, value = bit.partition("=")
+        if equals and key == "prepare":
+            options[key] = value  # a context variable's name: read, never called, there
+        elif equals and key == "unless":
+            options[key] = parser.compile_filter(value)
+        elif equals:
+            raise template.TemplateSyntaxError(f"fragment has no option {key!r}")
+        else:
+            names.append(parser.compile_filter(bit))
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, names, options.get("prepare"), options.get("unless"))
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, names, prepare, unless):
+        self.nodelist, self.names, self.prepare, self.unless = nodelist, names, prepare, unless
+
+    def render(self, context):
+        if self.unless is not None and self.unless.resolve(context):
+            return self.nodelist.render(context)
+        name = ":".join(str(part.resolve(context)) for part in self.names)
+        prepare = context.get(self.prepare) if self.prepare is not None else None
+        request = context.get("request")
+        return fragments.cached(name, lambda: self.nodelist.render(context), prepare, request)
