@@ -11,7 +11,8 @@ environment `make serve` exports (config.settings_production and the rest).
   ``WEB_CONCURRENCY`` workers), on 127.0.0.1 at ``APP_PORTS`` (comma-separated; default the
   ports after ``PORT``). Varnish balances them round-robin, probing each on /healthz.
 - ``VARNISHD`` (default: found on PATH or in /usr/sbin), ``VARNISH_WORKDIR`` (default
-  var/varnish), ``VARNISH_STORAGE`` (default malloc,256m).
+  var/varnish), ``VARNISH_STORAGE`` (default malloc,256m), ``VARNISHD_ARGS`` (more options for
+  varnishd, such as ``-p thread_pool_max=1000``).
 
 Each app server is told where Varnish is (``FRONT_CACHE_URLS``, after any the environment
 names), so an edit purges it, and that one more proxy, Varnish, appends to X-Forwarded-For
@@ -26,6 +27,7 @@ import argparse
 import contextlib
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -170,6 +172,7 @@ class Stack:
             f"vcl_path={self.workdir}:{VCL.parent}:/etc/varnish:/usr/share/varnish/vcl",
             "-s",
             self.storage,
+            *shlex.split(os.environ.get("VARNISHD_ARGS", "")),
         ]
 
     def check(self):
@@ -186,7 +189,13 @@ class Stack:
             timeout=60,
         )
         if compiled.returncode != 0:
-            problem = compiled.stderr.strip() or compiled.stdout.strip()[-2000:]
+            output = compiled.stderr.strip() or compiled.stdout.strip()[-2000:]
+            # varnishd -C also reports tidying its scratch files; that is not the problem.
+            problem = "\n".join(
+                line
+                for line in output.splitlines()
+                if not line.startswith(("Could not delete", "Could not rmdir"))
+            )
             if "xkey" in problem and "VMOD" in problem.upper():
                 raise ServeError(
                     f"Varnish's xkey module (tag purges) is not installed. {INSTALL}\n{problem}"

@@ -87,16 +87,18 @@ def django(env, code):
     return result.stdout
 
 
-def prepare_site(env, admin=False):
+def prepare_site(env, admin=False, then=""):
     """Migrate, load the Tron demo content and collect the static files: the public pages'
-    only unless ``admin`` (the admin's take a few seconds more to compress)."""
+    only unless ``admin`` (the admin's take a few seconds more to compress). ``then``: more
+    code to run in the same process; its output is returned."""
     ignore = [] if admin else ["admin"]
-    django(
+    return django(
         env,
         "from django.core.management import call_command\n"
         "call_command('migrate', verbosity=0)\n"
         "call_command('loaddata', 'tron', verbosity=0)\n"
-        f"call_command('collectstatic', interactive=False, verbosity=0, ignore_patterns={ignore})",
+        f"call_command('collectstatic', interactive=False, verbosity=0, ignore_patterns={ignore})\n"
+        f"{then}",
     )
 
 
