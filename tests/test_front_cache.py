@@ -840,3 +840,19 @@ def test_make_serve_says_when_a_port_is_taken(tmp_path, varnishd, varnish_workdi
         )
         assert status == 1
         assert f"Port {port} on 127.0.0.1 is taken" in stderr
+
+
+def test_a_purge_of_thousands_of_keys_is_split_into_requests_varnish_accepts(stand_in):
+    from pagecache import frontcache
+
+    backend, port = stand_in["backend"], stand_in["port"]
+    paths = [f"/tagged-{index}" for index in range(3)]
+    for index, path in enumerate(paths):
+        backend.answers[path] = (200, {"Cache-Control": "max-age=600", "xkey": f"all k:{index}"})
+        request(port, path)
+        assert request(port, path)[1]["x-cache"] == "HIT"
+    keys = [f"review:{pk}" for pk in range(3000)] + ["k:0", "k:2"]
+    batches = list(frontcache.batches(frontcache.valid_keys(keys)))
+    assert len(batches) > 5
+    assert frontcache.Varnish(f"http://127.0.0.1:{port}").purge(keys) == 2
+    assert [request(port, path)[1]["x-cache"] for path in paths] == ["MISS", "HIT", "MISS"]
