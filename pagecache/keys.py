@@ -271,10 +271,11 @@ def _send(keys):
     frontcache.purge(sorted(keys))
 
 
-def _on_save(sender, instance, using=None, **kwargs):
+def _on_save(sender, instance, using=None, raw=False, **kwargs):
     if sender._meta.app_label not in settings.PAGE_CACHE_APPS:
         return
-    purge(for_change(instance, using), using=using)
+    # loaddata's rows arrive before their many-to-many rows, whose own signals name them.
+    purge(for_change(instance, using, related=not raw), using=using)
 
 
 def _before_delete(sender, instance, using=None, **kwargs):

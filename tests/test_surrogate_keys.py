@@ -9,6 +9,7 @@ import datetime
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -393,3 +394,13 @@ def test_keys_for_a_change_of_every_registered_model(catalogue):
         "list:film",
         f"person:{ares['director'].pk}",
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_loaddata_purges_what_it_loads_when_it_commits(sent):
+    call_command("loaddata", "tron", verbosity=0)
+    purged = set().union(*sent)
+    review = Review.objects.get(slug="tron-ares-nine-inch-nails-score-review")
+    assert {f"review:{review.pk}", f"film:{review.film_id}", "list:review", "list:cue"} <= purged
+    for tag in review.tags.all():
+        assert f"tag:{tag.pk}" in purged
