@@ -856,3 +856,35 @@ def test_a_purge_of_thousands_of_keys_is_split_into_requests_varnish_accepts(sta
     assert len(batches) > 5
     assert frontcache.Varnish(f"http://127.0.0.1:{port}").purge(keys) == 2
     assert [request(port, path)[1]["x-cache"] for path in paths] == ["MISS", "HIT", "MISS"]
+
+
+def test_make_serve_stops_everything_when_an_app_server_will_not_start(
+    tmp_path, varnishd, varnish_workdir
+):
+    port, app = free_port(), free_port()
+    workdir = varnish_workdir()
+    env = production_env(
+        tmp_path,
+        port,
+        "locmem://",  # refused by production with two workers: gunicorn exits at once
+        VARNISH_WORKDIR=str(workdir),
+        VARNISHD=varnishd,
+        APP_PORTS=str(app),
+    )
+    result = subprocess.run(
+        [sys.executable, "config/serve.py"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=START_TIMEOUT,
+    )
+    assert result.returncode == 1
+    assert f"make serve: gunicorn on 127.0.0.1:{app} exited (status" in result.stderr
+    assert "Stopping." in result.stderr
+    for listening in (port, app):
+        with pytest.raises(ConnectionRefusedError):
+            request(listening, "/healthz")
+    mine = str(workdir).encode()
+    running = [pid.name for pid in Path("/proc").glob("[0-9]*") if mine in cmdline(pid.name)]
+    assert running == []  # varnishd went too
