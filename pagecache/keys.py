@@ -114,6 +114,11 @@ def collect():
             outer.update(keys)
 
 
+def current():
+    """The ``Keys`` the response being rendered has collected so far, or None outside one."""
+    return _collector.get()
+
+
 def add(*keys):
     """Add whole keys (``list:review``, or those a cached fragment stored) to the page being
     rendered, if one is."""
