@@ -7,14 +7,15 @@ URLs route to the most extended views (``reviews.urls``). The templates read tha
 it is given and leave its sections out where it is not.
 """
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import DetailView, ListView
 
 from films import structured_data
 from films.models import Credit, Film, Franchise, Person
 from pagecache import keys
-from pagemeta import seo
+from pagemeta import fragments, seo
 from pagemeta.pages import PageMixin
 
 # How the film page heads each role's credits; the cast has its own table.
@@ -58,22 +59,70 @@ class FilmListView(PageMixin, ListView):
 
 
 class FilmDetailView(PageMixin, DetailView):
+    """A film's page. Its article, description and JSON-LD change only with content, so they
+    are fragments (``pagemeta.fragments``): the credits and what the context computes from
+    them are read only when one renders (``prepare_fragments``, lazy context)."""
+
+    #: The page's fragments, by part; the layers above read their additions inside "article".
+    fragment_parts = ("article", "description", "json-ld")
+
     def get_queryset(self):
-        return Film.objects.with_credits()
+        return Film.objects.select_related("franchise", "poster")
+
+    def prepare_fragments(self):
+        if not getattr(self, "_prepared", False):
+            self._prepared = True
+            credits = Credit.objects.select_related("person")
+            prefetch_related_objects([self.object], Prefetch("credits", queryset=credits))
+
+    def fragment_name(self, part):
+        return f"film-{part}:{self.object.pk}"
 
     def get_context_data(self, **kwargs):
         film = self.object
-        context = {"credit_groups": group_by_role(film.credits.all(), FILM_CREDIT_HEADINGS)}
+        fragments.preload(self.request, *map(self.fragment_name, self.fragment_parts))
+        context = {
+            "credit_groups": SimpleLazyObject(
+                lambda: group_by_role(film.credits.all(), FILM_CREDIT_HEADINGS)
+            ),
+            "prepare_fragments": self.prepare_fragments,
+        }
         if film.franchise:
-            films = list(film.franchise.films.in_franchise_order())
-            place = films.index(film)
-            context["franchise_films"] = films
-            context["franchise_place"] = place + 1
-            context["previous_film"] = films[place - 1] if place > 0 else None
-            context["next_film"] = films[place + 1] if place + 1 < len(films) else None
+            nav = SimpleLazyObject(lambda: self.franchise_nav(film))
+            context["franchise_films"] = SimpleLazyObject(lambda: nav["films"])
+            context["franchise_place"] = SimpleLazyObject(lambda: nav["place"])
+            context["previous_film"] = SimpleLazyObject(lambda: nav["previous"])
+            context["next_film"] = SimpleLazyObject(lambda: nav["next"])
         return super().get_context_data(**context, **kwargs)
 
+    @staticmethod
+    def franchise_nav(film):
+        films = list(film.franchise.films.in_franchise_order())
+        place = films.index(film)
+        return {
+            "films": films,
+            "place": place + 1,
+            "previous": films[place - 1] if place > 0 else None,
+            "next": films[place + 1] if place + 1 < len(films) else None,
+        }
+
     def get_meta(self):
+        film = self.object
+        return {
+            "title": str(film),
+            "description": SimpleLazyObject(
+                lambda: fragments.cached(
+                    self.fragment_name("description"),
+                    self.describe,
+                    self.prepare_fragments,
+                    self.request,
+                )
+            ),
+            "og_type": "video.movie",
+            "image": seo.preview_image(self.request, film.poster),
+        }
+
+    def describe(self):
         film = self.object
         directors = ", ".join(person.name for person in film.directors)
         composers = ", ".join(person.name for person in film.composers)
@@ -82,14 +131,7 @@ class FilmDetailView(PageMixin, DetailView):
             facts += f", directed by {directors}"
         if composers:
             facts += f", music by {composers}"
-        return {
-            "title": str(film),
-            "description": seo.describe(
-                f"{facts}: credits, cast, soundtracks and reviews on Cuesheet."
-            ),
-            "og_type": "video.movie",
-            "image": seo.preview_image(self.request, film.poster),
-        }
+        return seo.describe(f"{facts}: credits, cast, soundtracks and reviews on Cuesheet.")
 
     def get_breadcrumbs(self):
         return [
@@ -98,25 +140,47 @@ class FilmDetailView(PageMixin, DetailView):
         ]
 
     def get_structured_data(self):
-        return [structured_data.movie(self.request, self.object)]
+        return [
+            fragments.JsonLd(
+                self.fragment_name("json-ld"),
+                lambda: structured_data.movie(self.request, self.object),
+                self.prepare_fragments,
+                self.request,
+            )
+        ]
 
 
 class PersonDetailView(PageMixin, DetailView):
+    """A person's page. Its article and JSON-LD are fragments (``pagemeta.fragments``): the
+    credits, members and groups are read only when one renders (``fragment_prefetches``)."""
+
     def get_queryset(self):
+        return Person.objects.select_related("photo")
+
+    def fragment_prefetches(self):
         credits = Credit.objects.select_related("film__franchise").order_by(
             "film__release_date", "billing_order"
         )
         # A member's page follows each group to its films.
         groups = Person.objects.prefetch_related(Prefetch("credits", queryset=credits))
-        return Person.objects.select_related("photo").prefetch_related(
+        return [
             Prefetch("credits", queryset=credits),
             "members",
             Prefetch("groups", queryset=groups),
-        )
+        ]
+
+    def prepare_fragments(self):
+        if not getattr(self, "_prepared", False):
+            self._prepared = True
+            prefetch_related_objects([self.object], *self.fragment_prefetches())
 
     def get_context_data(self, **kwargs):
+        pk = self.object.pk
+        fragments.preload(self.request, f"person-article:{pk}", f"person-json-ld:{pk}")
         return super().get_context_data(
-            credit_groups=group_by_role(self.object.credits.all()), **kwargs
+            credit_groups=SimpleLazyObject(lambda: group_by_role(self.object.credits.all())),
+            prepare_fragments=self.prepare_fragments,
+            **kwargs,
         )
 
     def get_meta(self):
@@ -135,7 +199,14 @@ class PersonDetailView(PageMixin, DetailView):
         return [(self.object.name, self.object.get_absolute_url())]
 
     def get_structured_data(self):
-        return [structured_data.person(self.request, self.object)]
+        return [
+            fragments.JsonLd(
+                f"person-json-ld:{self.object.pk}",
+                lambda: structured_data.person(self.request, self.object),
+                self.prepare_fragments,
+                self.request,
+            )
+        ]
 
 
 class FranchiseDetailView(PageMixin, DetailView):

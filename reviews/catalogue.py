@@ -32,18 +32,15 @@ class SoundtrackWithReviewsView(SoundtrackDetailView):
 
     template_name = "soundtracks/soundtrack_detail.html"
 
-    def get_queryset(self):
+    def fragment_prefetches(self):
         published = Review.objects.published()
-        return (
-            super()
-            .get_queryset()
-            .prefetch_related(
-                Prefetch("tracks__citing_reviews", queryset=published, to_attr="cited_in"),
-                Prefetch("reviews", queryset=published.for_listing(), to_attr="published_reviews"),
-            )
-        )
+        return [
+            *super().fragment_prefetches(),
+            Prefetch("tracks__citing_reviews", queryset=published, to_attr="cited_in"),
+            Prefetch("reviews", queryset=published.for_listing(), to_attr="published_reviews"),
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["reviews"] = self.object.published_reviews
+        context["reviews"] = self.prepared(lambda: self.object.published_reviews)
         return context

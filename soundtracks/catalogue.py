@@ -51,14 +51,13 @@ class PersonWithAlbumsView(PersonDetailView):
 
     template_name = "films/person_detail.html"
 
-    def get_queryset(self):
+    def fragment_prefetches(self):
         albums = Soundtrack.objects.select_related("film")
         # Read by the template as ``group.album_list``, beside the group's credits.
-        return (
-            super()
-            .get_queryset()
-            .prefetch_related(Prefetch("groups__albums", queryset=albums, to_attr="album_list"))
-        )
+        return [
+            *super().fragment_prefetches(),
+            Prefetch("groups__albums", queryset=albums, to_attr="album_list"),
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

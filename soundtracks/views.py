@@ -4,14 +4,15 @@ them (``reviews.catalogue``), which is the view the URLs route to."""
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import DetailView
 
-from pagemeta import seo
+from pagemeta import fragments, seo
 from pagemeta.pages import PageMixin
 from soundtracks import structured_data
-from soundtracks.models import Cue, CueTrack, Soundtrack
+from soundtracks.models import Cue, CueTrack, Soundtrack, Track
 
 Extent = CueTrack.Extent
 
@@ -102,32 +103,60 @@ class AlbumUsage:
 
 
 class SoundtrackDetailView(PageMixin, DetailView):
-    """An album's page, each track with how the film uses it; without its reviews."""
+    """An album's page, each track with how the film uses it; without its reviews. Its article
+    and JSON-LD are fragments (``pagemeta.fragments``): the tracklist, its notes and cue links
+    are read, and each track's usage derived, only when one renders (``prepare_fragments``)."""
 
     def get_queryset(self):
+        return (
+            Soundtrack.objects.select_related("film", "cover")
+            .with_running_time()
+            .annotate(film_has_cues=Exists(Cue.objects.filter(film=OuterRef("film"))))
+        )
+
+    def fragment_prefetches(self):
         links = CueTrack.objects.select_related("cue__film").order_by(
             "cue__order", "cue__start", "cue__pk"
         )
-        return (
-            Soundtrack.objects.with_tracklist()
-            .with_running_time()
-            .annotate(film_has_cues=Exists(Cue.objects.filter(film=OuterRef("film"))))
-            .prefetch_related(Prefetch("tracks__cue_links", queryset=links))
-        )
+        return [
+            "artists",
+            Prefetch("tracks", queryset=Track.objects.prefetch_related("notes")),
+            Prefetch("tracks__cue_links", queryset=links),
+        ]
 
-    def get_context_data(self, **kwargs):
+    def prepare_fragments(self):
+        if getattr(self, "_usage", None) is not None:
+            return
         soundtrack = self.object
+        prefetch_related_objects([soundtrack], *self.fragment_prefetches())
         heard = 0
         for track in soundtrack.tracks.all():
             track.film_usage = track_usage(track, soundtrack.film.cue_sheet_complete)
             heard += track.film_usage.is_heard
-        usage = AlbumUsage(
+        self._usage = AlbumUsage(
             soundtrack.track_count,
             heard,
             soundtrack.film_has_cues,
             soundtrack.film.cue_sheet_complete,
         )
-        context = {"album_usage": usage}
+
+    def prepared(self, read):
+        """``read()`` after the fragments' data is there, when the template first asks."""
+
+        def value():
+            self.prepare_fragments()
+            return read()
+
+        return SimpleLazyObject(value)
+
+    def get_context_data(self, **kwargs):
+        soundtrack = self.object
+        pk = soundtrack.pk
+        fragments.preload(self.request, f"soundtrack-article:{pk}", f"soundtrack-json-ld:{pk}")
+        context = {
+            "album_usage": self.prepared(lambda: self._usage),
+            "prepare_fragments": self.prepare_fragments,
+        }
         if soundtrack.film_has_cues:
             context["film_music_url"] = reverse(
                 "soundtracks:film_music", args=[soundtrack.film.slug]
@@ -156,4 +185,11 @@ class SoundtrackDetailView(PageMixin, DetailView):
         ]
 
     def get_structured_data(self):
-        return [structured_data.music_album(self.request, self.object)]
+        return [
+            fragments.JsonLd(
+                f"soundtrack-json-ld:{self.object.pk}",
+                lambda: structured_data.music_album(self.request, self.object),
+                self.prepare_fragments,
+                self.request,
+            )
+        ]

@@ -6,7 +6,9 @@ import datetime
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from films.models import Credit
@@ -14,6 +16,7 @@ from films.tests.factories import CreditFactory, PersonFactory
 from pagemeta import fragments
 from reviews.models import Review
 from reviews.tests.factories import ReviewFactory, TagFactory
+from soundtracks.tests.factories import SoundtrackFactory, TrackFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +98,40 @@ def test_off_renders_every_time(client, review, settings, django_assert_num_quer
     with django_assert_num_queries(7):
         second = get(client, review.get_absolute_url())
     assert second.content == first.content
+
+
+@pytest.fixture
+def album(review):
+    album = SoundtrackFactory(film=review.film)
+    TrackFactory(soundtrack=album, title="Opening")
+    review.soundtracks.add(album)
+    return album
+
+
+@pytest.mark.parametrize("page", ["film", "album", "person"])
+def test_catalogue_pages_from_their_fragments_are_the_pages_rendered(client, review, album, page):
+    url = {
+        "film": review.film.get_absolute_url(),
+        "album": album.get_absolute_url(),
+        "person": review.film.credits.get().person.get_absolute_url(),
+    }[page]
+    with CaptureQueriesContext(connection) as rendered:
+        first = get(client, url)
+    with CaptureQueriesContext(connection) as served:
+        second = get(client, url)
+    assert second.content == first.content
+    assert second["xkey"] == first["xkey"]
+    # The page's own row (and an album's running time) alone: the rest is in the fragments.
+    assert len(served) == 1 < len(rendered)
+
+
+def test_a_track_renamed_is_seen_on_the_album_and_a_review_on_the_film(client, review, album):
+    get(client, album.get_absolute_url())
+    get(client, review.film.get_absolute_url())
+    track = album.tracks.get()
+    track.title = "Overture"
+    track.save()
+    ReviewFactory(headline="Second Opinion", film=review.film)
+
+    assert "Overture" in get(client, album.get_absolute_url()).text
+    assert "Second Opinion" in get(client, review.film.get_absolute_url()).text
