@@ -122,7 +122,48 @@ HOW_TO_RUN = (
     "`bench.settings` (production's settings with the floor's URL; the product's "
     "config/urls.py does not know it). `.venv/bin/python bench/run.py --help` lists the "
     "other options (sizes, wrk's duration and rounds, which databases and pages).",
+    "",
+    "Instructions per request under callgrind (bench/instructions.py, some four minutes; "
+    "`--no-instructions` leaves them out): `make bench BENCH_ARGS=--instructions-only` "
+    "measures them alone and writes them into this document, or `.venv/bin/python "
+    "bench/instructions.py` prints them. `.venv/bin/python bench/pages_guard.py save` before a "
+    "change to the public pages and `check` after it proves every guarded page the same, byte "
+    "for byte.",
 )
+
+
+def update_instructions(path, result):
+    """Put the instructions section (and the way to run it) into an existing document, in
+    place of the one it has: an --instructions-only run with no earlier --json to start from."""
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    lines = text.split("\n")
+
+    def drop(heading):
+        if heading not in lines:
+            return None
+        start = lines.index(heading)
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
+        )
+        del lines[start:end]
+        return start
+
+    drop("## Instructions per request")
+    running = drop("## Running it")
+    if running is not None:
+        lines[running:running] = [*HOW_TO_RUN, ""]
+    section = instructions_section(result)
+    where = "## Where the review page's time goes"
+    at = lines.index(where) if where in lines else len(lines)
+    lines[at:at] = section
+    text = "\n".join(lines)
+    notes = BASE / "bench" / "notes.md"
+    if notes.exists():  # The narrative at the end, as it is now.
+        narrative = notes.read_text().strip()
+        first = narrative.split("\n", 1)[0]
+        if first in text:
+            text = text[: text.index(first)] + narrative + "\n"
+    path.write_text(text)
 
 
 def instructions_section(result):

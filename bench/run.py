@@ -62,7 +62,7 @@ from bench.environment import (  # noqa: E402
     say,
 )
 from bench.load import measure, measure_fixtures, prepare, time_admin  # noqa: E402
-from bench.report import write_report  # noqa: E402
+from bench.report import update_instructions, write_report  # noqa: E402
 from bench.servers import Nginx  # noqa: E402
 
 MAX_STEPS = 4  # Redis databases: one per compared commit's cached server (11 to 15, 4 to 8).
@@ -157,12 +157,15 @@ def main():
         return
     if options.instructions_only:
         path = Path(options.json)
-        report = json.loads(path.read_text()) if path.exists() else {"databases": {}}
-        vars(options).update(report.get("options", {}))
-        report["instructions"] = measure_instructions()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(report, indent=2))
-        write_report(Path(options.output), report, options)
+        result = measure_instructions()
+        if path.exists():
+            report = json.loads(path.read_text())
+            vars(options).update(report.get("options", {}))
+            report["instructions"] = result
+            path.write_text(json.dumps(report, indent=2))
+            write_report(Path(options.output), report, options)
+        else:  # No earlier run to write the whole document from: this section alone.
+            update_instructions(Path(options.output), result)
         say(f"wrote {options.output} with instructions per request")
         return
     pages = [page for page in options.pages.split(",") if page]

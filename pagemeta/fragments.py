@@ -88,7 +88,7 @@ def cached(name, render, prepare=None, request=None):
     started = getattr(request, "fragments_since", None) or time.time_ns()
     with keys.collect() as collected:
         text = _render(render, prepare)
-    page = _page_keys()
+    page = keys.current()
     if page is not None:
         collected = page  # It holds what the fragment collected too, now that it is done.
     stored_versions = versions.versions_of(collected.names(), started)
@@ -96,15 +96,6 @@ def cached(name, render, prepare=None, request=None):
     if stored_versions is not None:
         cache.set(cache_key, (stored_versions, text), seconds)
     return text
-
-
-def _page_keys():
-    """The keys the page being rendered has collected so far, if one is collecting."""
-    # TODO(lead): a public pagecache.keys.current() would spare reading the module's own.
-    current = getattr(keys, "current", None)
-    if current is not None:
-        return current()
-    return keys._collector.get()
 
 
 def _render(render, prepare):
