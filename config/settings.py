@@ -114,6 +114,9 @@ PAGE_CACHE_EXCLUDE = ["/admin/", "/healthz"]
 PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 600)
 PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
 PAGE_CACHE_FRONT_MAX_AGE = env_int("PAGE_CACHE_FRONT_MAX_AGE", 86400)
+# Parts of pages rendered once per content version (pagemeta.fragments), invalidated by the same
+# keys; how long one is kept at most. 0 turns them off (the tests do).
+FRAGMENT_CACHE_TIMEOUT = env_int("FRAGMENT_CACHE_TIMEOUT", 86400)
 # The front caches a change purges by surrogate key (pagecache.frontcache): the base URLs of the
 # Varnish servers in front of the app, comma-separated, such as http://127.0.0.1:8000. Empty (the
 # default): no front cache, nothing is sent. `make serve` sets it to its own Varnish.

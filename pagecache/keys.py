@@ -24,7 +24,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_delete
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_init,
+    post_save,
+    pre_delete,
+    pre_save,
+)
 
 ALL = "all"
 #: More rows of one model than this on a page, and the page is tagged ``list:<model>`` instead.
@@ -42,6 +49,7 @@ class Shown:
     via: str | None = None
     parents: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
+    placement: tuple[str, ...] = ()
 
     @property
     def label(self):
@@ -54,11 +62,13 @@ class Shown:
 _registry = {}
 
 
-def register(model, *, via=None, parents=(), related=()):
+def register(model, *, via=None, parents=(), related=(), placement=()):
     """Say how ``model``'s rows are shown: ``via`` names the foreign key to the row a reader
     sees it as part of; ``parents`` the foreign keys, and ``related`` the many-to-many fields,
-    whose targets' pages list it (a review on the pages of the albums it discusses)."""
-    _registry[model] = Shown(model, via, tuple(parents), tuple(related))
+    whose targets' pages list it (a review on the pages of the albums it discusses);
+    ``placement`` the other fields that decide whether and where it is listed (a review's
+    status and publish time)."""
+    _registry[model] = Shown(model, via, tuple(parents), tuple(related), tuple(placement))
     post_init.connect(_tag_loaded_row, sender=model, dispatch_uid=f"pagecache-tag-{model}")
 
 
@@ -276,11 +286,54 @@ def _send(keys):
     frontcache.purge(sorted(keys))
 
 
-def _on_save(sender, instance, using=None, raw=False, **kwargs):
+def _placing_fields(shown):
+    """The columns that decide where a row is listed: its parents', its ``via``, its placement."""
+    opts = shown.model._meta
+    names = [*shown.parents, *([shown.via] if shown.via else []), *shown.placement]
+    return [opts.get_field(name).attname for name in names]
+
+
+def _before_save(sender, instance, using=None, raw=False, **kwargs):
+    """Read where an existing row is listed before it is saved: an edit that leaves that alone
+    purges only the pages showing the row, not every list it could join or leave."""
+    shown = _registry.get(sender)
+    if shown is None or raw or instance._state.adding or instance.pk is None:
+        return
     if sender._meta.app_label not in settings.PAGE_CACHE_APPS:
         return
-    # loaddata's rows arrive before their many-to-many rows, whose own signals name them.
-    purge(for_change(instance, using, related=not raw), using=using)
+    fields = _placing_fields(shown)
+    rows = sender._base_manager.using(using).filter(pk=instance.pk)
+    instance._pagecache_placed = rows.values(*fields).first() if fields else {}
+
+
+def _on_save(sender, instance, using=None, raw=False, created=False, **kwargs):
+    if sender._meta.app_label not in settings.PAGE_CACHE_APPS:
+        return
+    shown = _registry.get(sender)
+    placed = instance.__dict__.pop("_pagecache_placed", None)
+    if shown is None or created or raw or placed is None:
+        # loaddata's rows arrive before their many-to-many rows, whose own signals name them.
+        purge(for_change(instance, using, related=not raw), using=using)
+        return
+    moved = {name: old for name, old in placed.items() if getattr(instance, name) != old}
+    if not moved:
+        # The same lists, the same place in them: the pages showing the row are all it changes.
+        purge(_own_keys(instance, shown, using), using=using)
+        return
+    keys = for_change(instance, using)
+    # And the pages that listed it where it was (a review moved to another film).
+    for field in sender._meta.concrete_fields:
+        old = moved.get(field.attname)
+        if old is not None and field.is_relation and field.related_model in _registry:
+            keys |= _keys_of(field.related_model, [old], using)
+    purge(keys, using=using)
+
+
+def _own_keys(instance, shown, using):
+    if shown.via is None:
+        return {f"{shown.label}:{instance.pk}"}
+    field = shown.model._meta.get_field(shown.via)
+    return _keys_of(field.related_model, [getattr(instance, field.attname)], using)
 
 
 def _before_delete(sender, instance, using=None, **kwargs):
@@ -330,6 +383,7 @@ def _related_manager(instance, through, reverse):
 
 
 def connect_signals():
+    pre_save.connect(_before_save, dispatch_uid="pagecache-keys-before-save")
     post_save.connect(_on_save, dispatch_uid="pagecache-keys-save")
     pre_delete.connect(_before_delete, dispatch_uid="pagecache-keys-before-delete")
     post_delete.connect(_on_delete, dispatch_uid="pagecache-keys-delete")

@@ -15,6 +15,7 @@ class ReviewsConfig(AppConfig):
         keys.register(
             Review,
             parents=["film"],
+            placement=["status", "publish_at", "first_published_at"],
             related=[
                 "other_films",
                 "soundtracks",

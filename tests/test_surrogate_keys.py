@@ -343,7 +343,38 @@ def test_the_front_cache_is_told_once_when_the_change_commits(sent):
         ReviewFactory(film=film)
         assert sent == []
     assert len(sent) == 1
-    assert {f"film:{film.pk}", "list:film", "list:review"} <= sent[0]
+    assert {f"film:{film.pk}", "list:review"} <= sent[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_that_moves_nothing_purges_only_the_pages_showing_the_row(sent, catalogue):
+    review = catalogue["ares"]["review"]
+    sent.clear()
+    review.dek = "A new standfirst."
+    review.save()
+    assert sent == [{f"review:{review.pk}"}]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_review_moved_to_another_film_purges_both_films_lists(sent, catalogue):
+    review, old_film = catalogue["ares"]["review"], catalogue["ares"]["film"]
+    new_film = catalogue["legacy"]["film"]
+    sent.clear()
+    review.film = new_film
+    review.save()
+    (purged,) = sent
+    assert {f"review:{review.pk}", f"film:{old_film.pk}", f"film:{new_film.pk}"} <= purged
+    assert "list:review" in purged
+
+
+@pytest.mark.django_db(transaction=True)
+def test_withdrawing_a_review_purges_the_lists_it_leaves(sent, catalogue):
+    review = catalogue["ares"]["review"]
+    sent.clear()
+    review.status = Review.Status.WITHDRAWN
+    review.save()
+    (purged,) = sent
+    assert {f"review:{review.pk}", f"film:{review.film_id}", "list:review"} <= purged
 
 
 @pytest.mark.django_db(transaction=True)
