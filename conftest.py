@@ -3,7 +3,8 @@ import io
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, transaction
 from django.test import override_settings
 
 from demo.management.commands.draw_demo_images import DEMO_IMAGES
@@ -55,9 +56,61 @@ def demo_images(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 @pytest.fixture
-def tron_with_images(db, settings, demo_images):
+def tron_with_images(db, settings, demo_images, tron_rows):
     """The Tron demo content with its illustrations attached, as ``make run`` serves it."""
     media_root, rows = demo_images
     settings.MEDIA_ROOT = media_root
-    call_command("loaddata", "tron", verbosity=0)
+    load_tron(tron_rows)
     restore_images(rows)
+
+
+# The demo content, loaded once a session and written back per test ---------------------------
+
+
+def _rows(model):
+    rows = model._base_manager.order_by().values_list("pk", *_columns(model))
+    return {row[0]: row for row in rows}
+
+
+def _columns(model):
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+@pytest.fixture(scope="session")
+def tron_rows(django_db_setup, django_db_blocker):
+    """What ``loaddata tron`` writes, table by table: ``[(model, [instances])]``.
+
+    ``loaddata`` deserialises, saves row by row and runs every receiver (revisions, citations,
+    rendered bodies): a fifth of a second, each time. It runs once a session, in a transaction
+    rolled back, and the rows it wrote (the derived ones included) are kept, to be written back
+    in one INSERT a table by ``load_tron``; ``tests/test_fixtures.py`` tests ``loaddata`` itself.
+    """
+    models = apps.get_models(include_auto_created=True)
+    with django_db_blocker.unblock(), transaction.atomic():
+        before = {model: set(_rows(model)) for model in models}
+        call_command("loaddata", "tron", verbosity=0)
+        written = []
+        for model in models:
+            new = [row for pk, row in _rows(model).items() if pk not in before[model]]
+            if new:
+                columns = _columns(model)
+                written.append((model, [dict(zip(columns, row[1:], strict=True)) for row in new]))
+        transaction.set_rollback(True)
+    return written
+
+
+def load_tron(rows):
+    """Write back ``tron_rows``, as ``loaddata tron`` leaves the database, sequences included."""
+    for model, values in rows:
+        model._base_manager.bulk_create([model(**row) for row in values])
+    reset = connection.ops.sequence_reset_sql(no_style(), [model for model, _ in rows])
+    if reset:
+        with connection.cursor() as cursor:
+            for sql in reset:
+                cursor.execute(sql)
+
+
+@pytest.fixture
+def tron(db, tron_rows):
+    """The Tron demo content, as ``loaddata tron`` leaves it (written back from ``tron_rows``)."""
+    load_tron(tron_rows)

@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -72,11 +71,6 @@ def json_ld(html):
 def seed_article():
     prose, infobox = ARTICLE.read_text(encoding="utf-8").split("\n\n", 1)
     return prose.splitlines(), infobox.splitlines()
-
-
-@pytest.fixture
-def tron(db):
-    call_command("loaddata", "tron", verbosity=0)
 
 
 # The seed review, faithfully

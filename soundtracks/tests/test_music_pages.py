@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from django.core.management import call_command
 
 from editorial.tests.html import parse_html
 from films.models import Film
@@ -33,11 +32,6 @@ def json_ld(html):
 
 def rows(html):
     return html.find_all("tr.cue-row")
-
-
-@pytest.fixture
-def tron(db):
-    call_command("loaddata", "tron", verbosity=0)
 
 
 # The film's music page
