@@ -10,7 +10,7 @@ import pytest
 from django.contrib import admin
 from django.core import serializers
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
@@ -38,6 +38,12 @@ def generated(model, field="slug"):
     return model.objects.filter(**{f"{field}__startswith": "gen-"})
 
 
+def with_foreign_keys(queryset):
+    """Each foreign key's natural key from the same query, not from one query a row."""
+    names = [field.name for field in queryset.model._meta.concrete_fields if field.many_to_one]
+    return queryset.select_related(*names) if names else queryset
+
+
 def digest():
     """A fingerprint of every generated row, by natural keys: primary keys differ between runs."""
     querysets = (
@@ -61,7 +67,7 @@ def digest():
         hasher.update(
             serializers.serialize(
                 "json",
-                queryset,
+                with_foreign_keys(queryset),
                 use_natural_foreign_keys=True,
                 use_natural_primary_keys=True,
             ).encode()
@@ -69,9 +75,34 @@ def digest():
     return hasher.hexdigest()
 
 
+@pytest.fixture(scope="class")
+def tiny_output(django_db_setup, django_db_blocker):
+    """``generate(**TINY)`` once for a class, in a transaction rolled back after it: what it
+    printed. Each test still runs in a savepoint of its own, so what one test changes (a
+    ``--replace``, a delete) is gone before the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield generate(**TINY)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="class")
+def tiny_digest(tiny_output, django_db_blocker):
+    """The fingerprint of the class's generated content, taken once (it takes seconds)."""
+    with django_db_blocker.unblock():
+        return digest()
+
+
+@pytest.fixture
+def tiny(tiny_output, db):
+    return tiny_output
+
+
+# Under xdist a class's tests share one worker (loadgroup), so that its content is made once.
+@pytest.mark.usefixtures("tiny")
+@pytest.mark.xdist_group("generate-content-tiny")
 class TestGenerateContent:
-    def test_creates_what_it_says(self):
-        output = generate(**TINY)
+    def test_creates_what_it_says(self, tiny):
+        output = tiny
 
         assert generated(Review).count() == TINY["reviews"]
         assert generated(Film).count() == TINY["films"]
@@ -92,8 +123,6 @@ class TestGenerateContent:
         assert generated(Author).exists()
 
     def test_reviews_are_long_markdown_rendered_with_track_links(self):
-        generate(**TINY)
-
         review = generated(Review).filter(status=Review.Status.PUBLISHED).first()
         assert 750 <= len(review.body.split()) <= 1100
         assert "\n## " in review.body
@@ -108,25 +137,17 @@ class TestGenerateContent:
         assert cue.film == review.film
         assert f'href="{cue.get_absolute_url()}"' in review.body_html
 
-    def test_is_deterministic(self):
-        generate(**TINY)
-        first = digest()
-
+    def test_is_deterministic(self, tiny_digest):
         generate(replace=True, **TINY)
 
-        assert digest() == first
+        assert digest() == tiny_digest
 
-    def test_another_seed_gives_another_publication(self):
-        generate(**TINY)
-        first = digest()
-
+    def test_another_seed_gives_another_publication(self, tiny_digest):
         generate(replace=True, seed=7, **TINY)
 
-        assert digest() != first
+        assert digest() != tiny_digest
 
     def test_replace_deletes_for_good_and_other_deletes_stay_recoverable(self):
-        generate(**TINY)
-
         generate(replace=True, **TINY)
 
         assert not Revision.objects.filter(comment=DELETED).exists()
@@ -135,49 +156,49 @@ class TestGenerateContent:
         assert Revision.objects.filter(comment=DELETED).count() == 1
 
     def test_refuses_to_run_twice_without_replace(self):
-        generate(**TINY)
-
         with pytest.raises(CommandError, match="--replace"):
             generate(**TINY)
 
-    def test_replace_leaves_other_content_alone(self):
-        call_command("loaddata", "tron", verbosity=0)
-        before = {model: model.objects.count() for model in (Review, Film, Soundtrack, Person)}
-        generate(**TINY)
 
-        generate(replace=True, reviews=5, films=3, albums=2)
+# Starting from no generated content ------------------------------------------------------
 
-        assert Review.objects.exclude(slug__startswith="gen-").count() == before[Review]
-        assert Film.objects.exclude(slug__startswith="gen-").count() == before[Film]
-        assert generated(Review).count() == 5
-        # And the fixtures still load on top of generated content: no slug or name collides.
-        call_command("loaddata", "tron", verbosity=0)
 
-    def test_scale_multiplies_the_default_sizes(self):
-        generate(scale=0.002)
+def test_replace_leaves_other_content_alone():
+    call_command("loaddata", "tron", verbosity=0)
+    before = {model: model.objects.count() for model in (Review, Film, Soundtrack, Person)}
+    generate(**TINY)
 
-        assert generated(Review).count() == 20
-        assert generated(Film).count() == 4
-        assert generated(Soundtrack).count() == 3
+    generate(replace=True, reviews=5, films=3, albums=2)
 
-    def test_tells_the_page_caches_every_page_is_stale(self, monkeypatch):
-        purged = []
-        monkeypatch.setattr(pagecache, "purge", lambda keys, using=None: purged.append(keys))
+    assert Review.objects.exclude(slug__startswith="gen-").count() == before[Review]
+    assert Film.objects.exclude(slug__startswith="gen-").count() == before[Film]
+    assert generated(Review).count() == 5
+    # And the fixtures still load on top of generated content: no slug or name collides.
+    call_command("loaddata", "tron", verbosity=0)
 
-        generate(reviews=3, films=2, albums=1)
 
-        assert {"all"} in purged
+def test_scale_multiplies_the_default_sizes():
+    generate(scale=0.002)
+
+    assert generated(Review).count() == 20
+    assert generated(Film).count() == 4
+    assert generated(Soundtrack).count() == 3
+
+
+def test_tells_the_page_caches_every_page_is_stale(monkeypatch):
+    purged = []
+    monkeypatch.setattr(pagecache, "purge", lambda keys, using=None: purged.append(keys))
+
+    generate(reviews=3, films=2, albums=1)
+
+    assert {"all"} in purged
 
 
 # Cue sheets -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def tiny(db):
-    generate(**TINY)
-
-
 @pytest.mark.usefixtures("tiny")
+@pytest.mark.xdist_group("generate-content-cue-sheets")
 class TestCueSheets:
     def test_about_forty_cues_a_film_and_one_long_sheet(self):
         counts = sorted(
