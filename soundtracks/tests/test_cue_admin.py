@@ -1,9 +1,11 @@
 """The cue sheet in the admin: the film's cues inline, a cue's page, its album tracks."""
 
 import pytest
+from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 
-from editorial.tests.admin_forms import admin_url, form_data, form_errors, post_change
+from editorial.tests.admin_forms import admin_url, form_data, form_errors
 from editorial.tests.factories import EditorFactory, WriterFactory
 from films.models import Credit, Film
 from films.tests.factories import CreditFactory, FilmFactory, PersonFactory
@@ -14,6 +16,7 @@ from soundtracks.tests.admin_rows import (
     inline_prefix,
     post_with_rows,
     snapshot,
+    with_rows,
 )
 from soundtracks.tests.factories import (
     CueFactory,
@@ -384,15 +387,43 @@ def _cue_snapshot(cue):
     return snapshot(cue, "composers", "performers", "track_links", "theme_appearances")
 
 
-@pytest.mark.parametrize(
-    ("name", "value"), [(name, value) for name, values in CUE_FIELDS.items() for value in values]
-)
-def test_a_hostile_value_in_a_cues_field_is_a_form_error(editor_client, name, value):
+def read_once(django_db_blocker, make):
+    """``make()``'s row made and its admin page read once for a class, in a transaction rolled
+    back after the class: ``(obj, url, response)``. Every test of the class posts a hostile
+    value into that page's form, which is refused and saves nothing, so the page each test
+    would load is this one, unchanged; what a test's post writes goes with its savepoint."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        reader = Client()
+        reader.force_login(EditorFactory())
+        obj, url = make()
+        yield obj, url, reader.get(url)
+        transaction.set_rollback(True)
+
+
+def a_cue():
     cue = CueFactory(film=FilmFactory(runtime=None), title="Init", start=60, end=120)
-    before = _cue_snapshot(cue)
-    response = post_change(editor_client, cue, **{name: value})
-    assert has_errors(response)
-    assert _cue_snapshot(cue) == before
+    return cue, admin_url(Cue, "change", cue.pk)
+
+
+@pytest.fixture(scope="class")
+def cue_page(django_db_setup, django_db_blocker):
+    yield from read_once(django_db_blocker, a_cue)
+
+
+@pytest.mark.xdist_group("cue-admin-hostile-cue-fields")
+class TestHostileCueFields:
+    @pytest.mark.parametrize(
+        ("name", "value"),
+        [(name, value) for name, values in CUE_FIELDS.items() for value in values],
+    )
+    def test_a_hostile_value_in_a_cues_field_is_a_form_error(
+        self, cue_page, editor_client, name, value
+    ):
+        cue, url, page = cue_page
+        before = _cue_snapshot(cue)
+        response = editor_client.post(url, {**form_data(page), name: value})
+        assert has_errors(response)
+        assert _cue_snapshot(cue) == before
 
 
 @pytest.mark.parametrize(
@@ -422,21 +453,36 @@ def test_a_hostile_value_in_a_cues_album_track_or_theme_is_a_form_error(
 FILM_ROW_FIELDS = ("order", "code", "title", "start", "end", "usage", "scene")
 
 
-@pytest.mark.parametrize(
-    ("name", "value"),
-    [(name, value) for name in FILM_ROW_FIELDS for value in CUE_FIELDS[name]],
-)
-def test_a_hostile_value_in_the_films_cue_sheet_is_a_form_error(editor_client, name, value):
+def a_film_with_a_cue():
     film = FilmFactory(runtime=None)
-    existing = CueFactory(film=film, title="Init")
-    before = _cue_snapshot(existing)
-    # A new row (with something typed, so that it is not an empty row left alone).
-    row = new_cue(**{"scene": "Opening", "usage": "bi", name: value})
-    response = post_with_rows(editor_client, film, Cue, row)
-    assert has_errors(response)
-    assert list(film.cues.all()) == [existing]
-    assert _cue_snapshot(existing) == before
-    # The same value in a row already there.
-    response = post_with_rows(editor_client, film, Cue, **{f"cues-0-{name}": value})
-    assert has_errors(response)
-    assert _cue_snapshot(existing) == before
+    CueFactory(film=film, title="Init")
+    return film, admin_url(Film, "change", film.pk)
+
+
+@pytest.fixture(scope="class")
+def film_page(django_db_setup, django_db_blocker):
+    yield from read_once(django_db_blocker, a_film_with_a_cue)
+
+
+@pytest.mark.xdist_group("cue-admin-hostile-cue-sheet")
+class TestHostileCueSheet:
+    @pytest.mark.parametrize(
+        ("name", "value"),
+        [(name, value) for name in FILM_ROW_FIELDS for value in CUE_FIELDS[name]],
+    )
+    def test_a_hostile_value_in_the_films_cue_sheet_is_a_form_error(
+        self, film_page, editor_client, name, value
+    ):
+        film, url, page = film_page
+        [existing] = film.cues.all()
+        before = _cue_snapshot(existing)
+        # A new row (with something typed, so that it is not an empty row left alone).
+        row = new_cue(**{"scene": "Opening", "usage": "bi", name: value})
+        response = editor_client.post(url, with_rows(page, Cue, row))
+        assert has_errors(response)
+        assert list(film.cues.all()) == [existing]
+        assert _cue_snapshot(existing) == before
+        # The same value in a row already there.
+        response = editor_client.post(url, with_rows(page, Cue, **{f"cues-0-{name}": value}))
+        assert has_errors(response)
+        assert _cue_snapshot(existing) == before
