@@ -44,10 +44,10 @@ help:
 	@echo "make check    manage.py check and makemigrations --check"
 	@echo "make pytest   the test suite only (PYTEST_ARGS=... to pass options)"
 	@echo "make clean    remove .venv and caches (db.sqlite3 and media/ stay)"
-	@echo "make serve    production-like: gunicorn + whitenoise + the local Redis (DATABASE_URL, CACHE_URL, SITE_URL)"
+	@echo "make serve    production-like: Varnish before gunicorn + whitenoise + the local Redis (DATABASE_URL, CACHE_URL, SITE_URL, APP_SERVERS)"
 	@echo "make lock     re-lock uv.lock after editing pyproject.toml (keeps every other pin)"
 	@echo "make upgrade  upgrade every pin in uv.lock (PACKAGE=pillow for one), then make test"
-	@echo "make bench    load-test every page type on SQLite and PostgreSQL (docs/benchmarks.md)"
+	@echo "make bench    load-test every page type on SQLite and PostgreSQL, and the front cache (docs/)"
 
 $(PY):
 	@py=""; \
@@ -165,8 +165,11 @@ serve: install
 # docs/benchmarks.md. About 15 minutes; needs wrk and nginx (bench/run.py installs them).
 # BASE=<rev> HEAD=<rev>: the commits compared (default: the working tree against its branch's
 # merge-base with the upstream, or HEAD~1; BASE=none for none); see docs/benchmarks.md.
+# Then the front cache (bench/frontcache.py: Varnish against nginx, the hit ratio while an
+# editor saves every second, purge to fresh), into docs/front-cache-bench.md.
 bench: install
 	$(PY) bench/run.py $(if $(BASE),--base $(BASE)) $(if $(HEAD),--head $(HEAD)) $(BENCH_ARGS)
+	$(if $(findstring --instructions-only,$(BENCH_ARGS)),,$(PY) bench/frontcache.py $(FRONTCACHE_BENCH_ARGS))
 
 # A deliberate upgrade, in its own commit whose tests run: `make upgrade` (or PACKAGE=name),
 # then `make test`, then commit uv.lock.
