@@ -21,7 +21,9 @@ Not a test: it measures, in one run on this machine, and writes the results as M
    Varnish until it shows the change; the time from the commit to the first fresh answer,
    median and worst of 20 (target < 1 s).
 
-The stack is config/serve.py (Varnish + gunicorn, as `make serve` runs them) on a SQLite file in
+Over 400 lines because it is one measurement from start to report: the stack, the readers, the
+editor and the table, read top to bottom. The stack is config/serve.py (Varnish + gunicorn, as
+`make serve` runs them) on a SQLite file in
 var/frontcache-bench/, Redis db 11 as the cache, generated content (``generate_content``) plus
 the Tron fixtures.
 """

@@ -10,6 +10,9 @@ small Varnish with the same VCL fronts a stand-in backend, for what the app neve
 
 Without varnishd (Debian's varnish and varnish-modules) the module skips on a laptop, and fails in
 CI (``CI`` set), which installs them (.ci/run).
+
+It is one long module on purpose: the stack takes half a minute to start, so every case that
+needs it shares the one started here rather than a module of its own each.
 """
 
 import contextlib

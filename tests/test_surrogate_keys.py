@@ -1,7 +1,8 @@
 """Surrogate keys: each page names what it shows, and a change purges exactly those pages.
 
 The in-process page cache is on (local memory) and checks the same keys the front cache is
-sent, so "purged" here is what a reader sees: a miss, and the new content.
+sent, so "purged" here is what a reader sees: a miss, and the new content. One module, over
+400 lines, for one rule (each change purges what shows it, and nothing else), case by case.
 """
 
 import datetime
