@@ -40,9 +40,31 @@ def _target_field(relation):
 
 
 class _ShowsOnlyRealIds:
+    #: ``{str(pk): row}``: rows the form already holds (an inline row's related object, read
+    #: with the inline's queryset), shown as selected without a query per row of their own.
+    known = None
+
     def optgroups(self, name, value, attr=None):
         target = _target_field(self.field)
-        return super().optgroups(name, [item for item in value if is_value_of(target, item)], attr)
+        value = [item for item in value if is_value_of(target, item)]
+        selected = {str(item) for item in value if str(item) not in self.choices.field.empty_values}
+        known = self.known or {}
+        if selected and not self.allow_multiple_selected and selected <= known.keys():
+            return self._known_optgroups(name, [known[pk] for pk in sorted(selected)], selected)
+        return super().optgroups(name, value, attr)
+
+    def _known_optgroups(self, name, rows, selected):
+        """What Django's ``optgroups`` returns for ``rows``, without reading them again."""
+        options = []
+        if not self.is_required:
+            options.append(self.create_option(name, "", "", False, 0))
+        to_field = _target_field(self.field).attname
+        for row in rows:
+            label = self.choices.field.label_from_instance(row)
+            options.append(
+                self.create_option(name, getattr(row, to_field), label, selected, len(options))
+            )
+        return [(None, options, 0)]
 
 
 class SafeAutocompleteSelect(_ShowsOnlyRealIds, AutocompleteSelect):
@@ -129,5 +151,33 @@ class InputSafeAdminMixin(_SafeFormfields):
         return initial
 
 
+class _KnownRelatedRows:
+    """An inline formset whose rows' autocompletes show the related rows the inline's queryset
+    read already (``select_related``), instead of reading each row's again: one query per row
+    per autocomplete, otherwise."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        instance = form.instance
+        for name, formfield in form.fields.items():
+            widget = getattr(formfield.widget, "widget", formfield.widget)  # the admin's wrapper
+            if not isinstance(widget, SafeAutocompleteSelect):
+                continue
+            try:
+                field = instance._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if field.many_to_one and field.is_cached(instance):
+                related = field.get_cached_value(instance)
+                if related is not None:
+                    widget.known = {str(getattr(related, _target_field(field).attname)): related}
+        return form
+
+
 class InputSafeInlineMixin(_SafeFormfields):
-    """For every inline: its autocompletes take any value a form sends back."""
+    """For every inline: its autocompletes take any value a form sends back, and show what
+    its rows hold without a query per row."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (_KnownRelatedRows, formset), {})

@@ -118,7 +118,8 @@ class CreditInline(InputSafeInlineMixin, LockedInlineMixin, admin.TabularInline)
         return (
             super()
             .get_queryset(request)
-            .select_related("person")
+            # Each row's autocomplete shows its person, and its title names the film: read here.
+            .select_related("person", "film")
             .alias(role_rank=role_rank)
             .order_by("role_rank", "billing_order", "pk")
         )

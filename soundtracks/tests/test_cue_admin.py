@@ -78,7 +78,7 @@ def test_the_film_page_runs_the_same_queries_with_3_and_200_cues(
 
 
 #: The film's change page, measured: a fixed number, whatever the number of cues.
-QUERIES_FILM_PAGE = 14
+QUERIES_FILM_PAGE = 12
 
 
 @pytest.mark.parametrize(
