@@ -18,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
-START_TIMEOUT = 60
+START_TIMEOUT = 120
 REQUEST_TIMEOUT = 10
 
 

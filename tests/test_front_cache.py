@@ -1,9 +1,10 @@
 """Varnish in front of two gunicorns, as `make serve` runs them: what readers and staff see.
 
 The stack is config/serve.py itself (APP_SERVERS=2), started once for the module on free ports,
-with Redis db 6 and the Tron demo content: on a SQLite file, or, when DATABASE_URL names
-PostgreSQL (the suite's second run), on a database of the module's own beside it
-(``<name>_front_cache``, made and dropped here), which both app servers share. The
+with Redis db 6 (another for a second worker) and the Tron demo content: on a SQLite file, or,
+when DATABASE_URL names PostgreSQL (the suite's second run), on a database of the module's own
+beside it (``<name>_front_cache_<worker>``, made and dropped here), which both app servers
+share. The
 tests read Varnish's ``X-Cache`` (HIT, MISS, PASS) and purge it as the app does. A second,
 small Varnish with the same VCL fronts a stand-in backend, for what the app never answers
 (a Set-Cookie on a public page, ``s-maxage=0``, a backend that is gone).
@@ -48,7 +49,11 @@ from tests.servers import (
     wait_until,
 )
 
-REDIS_URL = "redis://127.0.0.1:6379/6"
+# xdist may still hand this module's tests to both workers (a worker restarted, the group
+# rescheduled): each worker's stack then has a Redis database and a PostgreSQL database of its
+# own, so that one never flushes or drops what the other is serving from.
+WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = f"redis://127.0.0.1:6379/{(6, 12, 13, 14, 15)[WORKER % 5]}"
 REVIEW = "/reviews/tron-ares-nine-inch-nails-score-review/"
 HEADLINE = b"Nine Inch Nails"
 UNRELATED = "/reviews/an-unrelated-review/"
@@ -201,7 +206,7 @@ def database_url(tmp_path_factory):
     import psycopg
     from psycopg import sql
 
-    name = f"{parts.path.lstrip('/')}_front_cache"
+    name = f"{parts.path.lstrip('/')}_front_cache_{WORKER}"
     server = parts._replace(path="/postgres").geturl()
 
     def run(statement):
