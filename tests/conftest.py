@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, models, transaction
 from django.test.utils import isolate_apps
@@ -65,3 +66,12 @@ def poster_model(django_db_setup, django_db_blocker):
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    """The in-process page cache on (off in the test settings), empty before and after."""
+    settings.PAGE_CACHE_TIMEOUT = 600
+    cache.clear()
+    yield
+    cache.clear()

@@ -16,15 +16,7 @@ from pagecache import versions
 from reviews.models import Review
 from reviews.tests.factories import ReviewFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def page_cache_on(settings):
-    settings.PAGE_CACHE_TIMEOUT = 600
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
 
 def get(client, url):
