@@ -1,7 +1,5 @@
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from editorial.tests.factories import UserFactory
+from tests import fresh_python
 
 ROOT = Path(__file__).resolve().parent.parent
 STRONG_KEY = "k8#Vq2!mZr7@Lp4$Wx9^Tn3&Hb6*Jd1(Fs5)Gc0-Ye8+Ua2=Ro7"
@@ -22,14 +21,7 @@ def run_manage(*args, **env):
         if key not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}
     }
     environment.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return fresh_python.run(["manage.py", *args], cwd=ROOT, env=environment, timeout=120)
 
 
 def test_deploy_check_is_clean_with_production_settings():
@@ -177,14 +169,7 @@ def test_production_settings_serve_local_media_only_when_asked(tmp_path, serve_m
         SERVE_MEDIA=serve_media,
         PAGE_CACHE_TIMEOUT="0",  # no database here: the page cache would ask for schedules
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = fresh_python.run(["-c", script], cwd=ROOT, env=environment, timeout=120)
     assert result.stdout.strip().splitlines()[-1] == str(status), result.stderr
 
 
@@ -195,7 +180,5 @@ def test_secret_key_fallbacks_come_from_the_environment():
     )
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
     environment["SECRET_KEY_FALLBACKS"] = "old-key-one, old-key-two,"
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True
-    )
+    result = fresh_python.run(["-c", script], cwd=ROOT, env=environment)
     assert result.stdout.strip() == "['old-key-one', 'old-key-two']", result.stderr

@@ -1,8 +1,6 @@
 """Settings read from the environment: config/env.py's parsers and the production guard."""
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ from config.env import (
     parse_site_url,
     require_shared_cache,
 )
+from tests import fresh_python
 
 BASE_DIR = Path("/srv/cuesheet")
 
@@ -101,14 +100,33 @@ def import_settings(module="config.settings", **env):
     unset = {"SECRET_KEY", "DEBUG", "SITE_URL", "CACHE_URL", "WEB_CONCURRENCY"}
     clean = {k: v for k, v in os.environ.items() if k not in unset}
     clean.update(DJANGO_SETTINGS_MODULE=module, **env)
-    return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        cwd=settings.BASE_DIR,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    return fresh_python.run(
+        ["-c", "import django; django.setup()"], cwd=settings.BASE_DIR, env=clean, timeout=60
     )
+
+
+def test_a_check_starts_unconfigured_with_only_the_environment_it_is_given():
+    """What the checks below rely on: each runs as a new interpreter would, and ends as one."""
+    assert os.environ["DJANGO_SETTINGS_MODULE"]  # this process's, which the check must not see
+    result = fresh_python.run(
+        [
+            "-c",
+            "import os, sys; from django.conf import settings;"
+            "print(settings.configured, os.getcwd(), os.environ.get('CUESHEET_PROBE'),"
+            "  os.environ.get('DJANGO_SETTINGS_MODULE'),"
+            "  sorted({m.split('.')[0] for m in sys.modules}"
+            "  & {'config', 'films', 'reviews', 'soundtracks', 'editorial', 'pytest'}));"
+            "print('to stderr', file=sys.stderr); sys.exit(3)",
+        ],
+        cwd=settings.BASE_DIR / "config",
+        env={"PATH": os.environ["PATH"], "CUESHEET_PROBE": "given"},
+    )
+
+    assert result.returncode == 3
+    assert result.stdout == f"False {settings.BASE_DIR / 'config'} given None []\n"
+    assert result.stderr == "to stderr\n"
+    assert "ZeroDivisionError" in fresh_python.run(["-c", "1 / 0"], cwd="/", env={}).stderr
+    assert fresh_python.run(["-c", "1 / 0"], cwd="/", env={}).returncode == 1
 
 
 def test_production_refuses_the_development_secret_key():
