@@ -13,6 +13,7 @@ from django.core import serializers
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.models import Count
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from reversion.models import Revision
@@ -318,20 +319,6 @@ def inserts(**options):
     )
 
 
-def test_rows_are_written_in_a_fixed_number_of_inserts_per_batch():
-    # Everything fits one batch at both sizes: one INSERT per table, whatever the size.
-    tiny = inserts(batch_size=100_000, **TINY)
-    small = inserts(batch_size=100_000, replace=True, **SMALL)
-
-    assert small == tiny
-    assert {"soundtracks_cue", "soundtracks_cuetrack", "soundtracks_themeappearance"} <= set(tiny)
-    assert set(tiny.values()) == {1}
-    # And a batch is a batch: 645-odd cues in batches of 100 are that many INSERTs, no more.
-    batched = inserts(batch_size=100, replace=True, **TINY)
-    cues = generated(Cue, "film__slug").count()
-    assert batched["soundtracks_cue"] == -(-cues // 100)
-
-
 # Query counts ---------------------------------------------------------------------------------
 
 
@@ -436,43 +423,68 @@ def query_counts(client, urls):
     return counts
 
 
-def test_public_pages_cost_the_same_queries_at_two_sizes(client):
-    generate(**TINY)
-    tiny = query_counts(client, sample_urls())
-
-    generate(replace=True, **SMALL)
-    small = query_counts(client, sample_urls())
-
-    assert {"home", "review", "film", "soundtrack", "person", "franchise"} <= tiny.keys()
-    assert {"music", "theme"} <= tiny.keys()
-    assert small == tiny
+def film_admin_url():
+    film = generated(Film).annotate(cues_count=Count("cues")).get(cues_count=200)
+    return {"film admin": reverse("admin:films_film_change", args=[film.pk])}
 
 
-def test_admin_changelists_cost_the_same_queries_at_two_sizes(editor_client):
-    generate(**TINY)
-    tiny = query_counts(editor_client, changelist_urls())
+@pytest.fixture(scope="class")
+def two_sizes(django_db_setup, django_db_blocker):
+    """The content made at two sizes, once for the class, in a transaction rolled back after it:
+    for each size, the INSERTs that made it (everything in one batch) and the queries of the
+    public pages, the changelists and the film admin built on it. Making the content twice takes
+    seconds, so the tests below compare what one pass measured, each its own part of it."""
+    from editorial.tests.factories import UserFactory
 
-    generate(replace=True, **SMALL)
-    small = query_counts(editor_client, changelist_urls())
+    measured = {}
+    with django_db_blocker.unblock(), transaction.atomic():
+        reader, editor = Client(), Client()
+        editor.force_login(UserFactory(username="editor", is_staff=True, is_superuser=True))
+        for size, options in (("tiny", TINY), ("small", {"replace": True, **SMALL})):
+            measured[size] = {
+                "inserts": inserts(batch_size=100_000, **options),
+                "public": query_counts(reader, sample_urls()),
+                "changelists": query_counts(editor, changelist_urls()),
+                "film admin": query_counts(editor, film_admin_url()),
+            }
+        yield measured
+        transaction.set_rollback(True)
 
-    assert "reviews.Review" in tiny
-    assert small == tiny
 
+# Under xdist the class's tests share one worker (loadgroup), so that the content is made once.
+@pytest.mark.xdist_group("generate-content-two-sizes")
+class TestTwoSizes:
+    def test_rows_are_written_in_a_fixed_number_of_inserts_per_batch(self, two_sizes):
+        # Everything fits one batch at both sizes: one INSERT per table, whatever the size.
+        tiny, small = two_sizes["tiny"]["inserts"], two_sizes["small"]["inserts"]
 
-def test_the_film_admin_with_its_long_cue_sheet_costs_the_same_queries_at_two_sizes(
-    editor_client,
-):
-    def film_admin():
-        film = generated(Film).annotate(cues_count=Count("cues")).get(cues_count=200)
-        return {"film admin": reverse("admin:films_film_change", args=[film.pk])}
+        assert small == tiny
+        assert {"soundtracks_cue", "soundtracks_cuetrack", "soundtracks_themeappearance"} <= set(
+            tiny
+        )
+        assert set(tiny.values()) == {1}
+        # And a batch is a batch: 645-odd cues in batches of 100 are that many INSERTs, no more.
+        batched = inserts(batch_size=100, replace=True, **TINY)
+        cues = generated(Cue, "film__slug").count()
+        assert batched["soundtracks_cue"] == -(-cues // 100)
 
-    generate(**TINY)
-    tiny = query_counts(editor_client, film_admin())
+    def test_public_pages_cost_the_same_queries_at_two_sizes(self, two_sizes):
+        tiny, small = two_sizes["tiny"]["public"], two_sizes["small"]["public"]
 
-    generate(replace=True, **SMALL)
-    small = query_counts(editor_client, film_admin())
+        assert {"home", "review", "film", "soundtrack", "person", "franchise"} <= tiny.keys()
+        assert {"music", "theme"} <= tiny.keys()
+        assert small == tiny
 
-    assert small == tiny
+    def test_admin_changelists_cost_the_same_queries_at_two_sizes(self, two_sizes):
+        tiny, small = two_sizes["tiny"]["changelists"], two_sizes["small"]["changelists"]
+
+        assert "reviews.Review" in tiny
+        assert small == tiny
+
+    def test_the_film_admin_with_its_long_cue_sheet_costs_the_same_queries_at_two_sizes(
+        self, two_sizes
+    ):
+        assert two_sizes["small"]["film admin"] == two_sizes["tiny"]["film admin"]
 
 
 @pytest.mark.django_db(databases=[])
