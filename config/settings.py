@@ -121,6 +121,10 @@ FRAGMENT_CACHE_TIMEOUT = env_int("FRAGMENT_CACHE_TIMEOUT", 86400)
 # Varnish servers in front of the app, comma-separated, such as http://127.0.0.1:8000. Empty (the
 # default): no front cache, nothing is sent. `make serve` sets it to its own Varnish.
 FRONT_CACHE_URLS = env_list("FRONT_CACHE_URLS")
+# An edit that removes and moves nothing purges its pages soft: marked stale, served to the next
+# reader while the front cache fetches them again (pagecache.keys.purge). 0 purges every change
+# hard, for a front cache without soft purges (docs/front-cache.md).
+FRONT_CACHE_SOFT_PURGE = env_bool("FRONT_CACHE_SOFT_PURGE", True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -12,17 +12,22 @@ fit in one header)::
     PURGE / HTTP/1.1
     xkey-purge: film:3 list:review review:12
 
-which Varnish answers ``200`` after dropping the pages, with the number dropped. It is called from
-``transaction.on_commit``, inside the editor's request: it is synchronous, bounded (``TIMEOUT``
-seconds per front cache, the rest of its batches skipped once one fails) and never raises. A front
-cache that is down, slow or answers an error is logged, and the save goes through; its pages
-expire by their TTL. With ``FRONT_CACHE_URLS`` empty it returns at once.
+which Varnish answers ``200`` after dropping the pages, with the number dropped. A soft purge
+(``purge(keys, soft=True)``, header ``xkey-softpurge``) marks the pages stale instead: the next
+reader of each is served the stale copy at once while Varnish fetches the page again in the
+background, so that an edit which leaves a page where it is costs readers no miss
+(``pagecache.keys`` sends edits soft and everything that removes or moves something hard).
+
+It is called from ``transaction.on_commit``, inside the editor's request: it is synchronous,
+bounded (``TIMEOUT`` seconds per front cache, the rest of its batches skipped once one fails) and
+never raises. A front cache that is down, slow or answers an error is logged, and the save goes
+through; its pages expire by their TTL. With ``FRONT_CACHE_URLS`` empty it returns at once.
 
 A key is ``<model_name>:<pk>``, ``list:<model_name>`` or ``all``: printable ASCII without spaces
 or commas (which vmod xkey reads as separators). Anything else, a newline above all, is refused
 and logged, never sent: a key can neither name other keys nor add a header to the request.
 
-The backend is a small interface (``FrontCache.purge(keys)``); Varnish is the one implemented.
+The backend is a small interface (``FrontCache.purge(keys, soft)``); Varnish is the one implemented.
 docs/front-cache.md gives the same purge for a CDN (Fastly surrogate keys, Cloudflare cache tags).
 """
 
@@ -37,8 +42,10 @@ from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
-#: The request header naming the keys to purge (vmod xkey's, as config/varnish/cuesheet.vcl reads).
+#: The request headers naming the keys to purge (vmod xkey's, as config/varnish/cuesheet.vcl reads):
+#: a hard purge drops the pages, a soft one marks them stale (served while fetched again).
 PURGE_HEADER = "xkey-purge"
+SOFT_PURGE_HEADER = "xkey-softpurge"
 #: Bytes of keys per request: Varnish refuses a request with a header line over http_req_hdr_len
 #: (8 KB by default); well under it, and under any proxy's limit on the way.
 MAX_HEADER_BYTES = 4000
@@ -56,8 +63,9 @@ class FrontCacheError(Exception):
 class FrontCache:
     """A front cache that can drop every page holding one of some surrogate keys."""
 
-    def purge(self, keys):
-        """Drop the pages holding any of ``keys`` (valid keys, see ``valid_keys``).
+    def purge(self, keys, soft=False):
+        """Drop the pages holding any of ``keys`` (valid keys, see ``valid_keys``); with
+        ``soft``, mark them stale, to be served while fetched again, instead.
 
         Returns how many objects were dropped, when the cache says; raises ``FrontCacheError``.
         """
@@ -66,7 +74,8 @@ class FrontCache:
 
 class Varnish(FrontCache):
     """Varnish with vmod xkey, as config/varnish/cuesheet.vcl sets it up: ``PURGE`` with
-    ``xkey-purge``, a hard purge, answered ``200`` with ``purged <n>`` in the body."""
+    ``xkey-purge`` (hard) or ``xkey-softpurge`` (soft), answered ``200`` with ``purged <n>`` in
+    the body."""
 
     def __init__(self, url, timeout=TIMEOUT):
         parts = urlsplit(url)
@@ -86,7 +95,8 @@ class Varnish(FrontCache):
         cls = http.client.HTTPSConnection if self.scheme == "https" else http.client.HTTPConnection
         return cls(self.host, self.port, timeout=timeout)
 
-    def purge(self, keys):
+    def purge(self, keys, soft=False):
+        header = SOFT_PURGE_HEADER if soft else PURGE_HEADER
         deadline = time.monotonic() + self.timeout
         purged = 0
         connection = None
@@ -100,7 +110,7 @@ class Varnish(FrontCache):
                 elif connection.sock is not None:
                     connection.sock.settimeout(remaining)
                 try:
-                    connection.request("PURGE", self.path, headers={PURGE_HEADER: batch})
+                    connection.request("PURGE", self.path, headers={header: batch})
                     response = connection.getresponse()
                     body = response.read(65536)
                 except TimeoutError:
@@ -157,8 +167,9 @@ def front_caches(urls):
     return tuple(Varnish(url) for url in urls)
 
 
-def purge(keys):
-    """Tell every front cache in ``settings.FRONT_CACHE_URLS`` to drop the pages holding ``keys``.
+def purge(keys, soft=False):
+    """Tell every front cache in ``settings.FRONT_CACHE_URLS`` to drop the pages holding ``keys``
+    (with ``soft``, to mark them stale: served while they are fetched again).
 
     Returns how many objects the front caches said they dropped (0 with no front cache). Never
     raises: a front cache that fails is logged (``pagecache.frontcache``, level ERROR) and the
@@ -179,15 +190,16 @@ def purge(keys):
     for cache in caches:
         started = time.monotonic()
         try:
-            purged += cache.purge(keys)
+            purged += cache.purge(keys, soft=soft)
         except FrontCacheError as error:
             logger.error("Front cache not purged of %d keys: %s", len(keys), error)
         except Exception:  # Never the editor's save: whatever else went wrong is logged.
             logger.exception("Front cache %s not purged of %d keys", cache.url, len(keys))
         else:
             logger.debug(
-                "Front cache %s purged of %d keys in %.1f ms",
+                "Front cache %s %spurged of %d keys in %.1f ms",
                 cache.url,
+                "soft-" if soft else "",
                 len(keys),
                 (time.monotonic() - started) * 1000,
             )

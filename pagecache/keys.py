@@ -243,14 +243,23 @@ class _SendOnCommit:
 
     def __init__(self):
         self.keys = set()
+        self.soft = set()
 
     def __call__(self):
-        _send(self.keys)
+        _send(self.keys, self.soft)
 
 
-def purge(keys, using=None):
+def purge(keys, using=None, soft=False):
     """Make every page with any of ``keys`` stale: in the page cache now, and in the page cache
-    and the front cache again when the current transaction commits (at once outside one)."""
+    and the front cache again when the current transaction commits (at once outside one).
+
+    A hard purge (the default) drops the front cache's copies: the next reader waits for the
+    page. ``soft`` is for a change that removes nothing and moves nothing, an edit of what a
+    page shows: the front cache serves its stale copy to the next reader while it fetches the
+    page again (within its grace, seconds), so that editing costs readers no wait. The page
+    cache in the app servers is purged the same either way. A key purged both ways in one
+    transaction is purged hard.
+    """
     from pagecache import versions
 
     keys = set(keys)
@@ -259,15 +268,15 @@ def purge(keys, using=None):
     versions.bump(keys)
     connection = transaction.get_connection(using or DEFAULT_DB_ALIAS)
     if not connection.in_atomic_block:
-        _send(keys)
+        _send(set() if soft else keys, keys if soft else set())
         return
     pending = connection.run_on_commit
     if pending and isinstance(pending[-1][1], _SendOnCommit):
-        pending[-1][1].keys |= keys
-        return
-    callback = _SendOnCommit()
-    callback.keys |= keys
-    transaction.on_commit(callback, using=using)
+        callback = pending[-1][1]
+    else:
+        callback = _SendOnCommit()
+        transaction.on_commit(callback, using=using)
+    (callback.soft if soft else callback.keys).update(keys)
 
 
 def purge_all(using=None):
@@ -275,15 +284,23 @@ def purge_all(using=None):
     purge({ALL}, using=using)
 
 
-def _send(keys):
+def _send(keys, soft=()):
     """Bump the keys again (a reader who read the rows before the commit and the versions
-    after the first bump stored an old page under them) and tell the front cache."""
+    after the first bump stored an old page under them) and tell the front cache: ``keys``
+    hard, ``soft`` soft (less those purged hard)."""
     from pagecache import frontcache, versions
 
-    if not keys:
+    keys, soft = set(keys), set(soft)
+    if not settings.FRONT_CACHE_SOFT_PURGE:
+        keys, soft = keys | soft, set()
+    soft -= keys
+    if not keys and not soft:
         return
-    versions.bump(keys)
-    frontcache.purge(sorted(keys))
+    versions.bump({*keys, *soft})
+    if keys:
+        frontcache.purge(sorted(keys))
+    if soft:
+        frontcache.purge(sorted(soft), soft=True)
 
 
 def _placing_fields(shown):
@@ -317,8 +334,9 @@ def _on_save(sender, instance, using=None, raw=False, created=False, **kwargs):
         return
     moved = {name: old for name, old in placed.items() if getattr(instance, name) != old}
     if not moved:
-        # The same lists, the same place in them: the pages showing the row are all it changes.
-        purge(_own_keys(instance, shown, using), using=using)
+        # The same lists, the same place in them: the pages showing the row are all it changes,
+        # and they are still there to be shown: stale for a moment in the front cache, not gone.
+        purge(_own_keys(instance, shown, using), using=using, soft=True)
         return
     keys = for_change(instance, using)
     # And the pages that listed it where it was (a review moved to another film).

@@ -28,11 +28,29 @@ from soundtracks.tests.factories import (
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
 
+class Sent(list):
+    """The keys of each purge the front cache is told of, in order; ``soft`` holds those of
+    the soft purges among them."""
+
+    def __init__(self):
+        super().__init__()
+        self.soft = []
+
+    def __call__(self, keys, soft=False):
+        self.append(set(keys))
+        if soft:
+            self.soft.append(set(keys))
+
+    def clear(self):
+        super().clear()
+        self.soft.clear()
+
+
 @pytest.fixture
 def sent(monkeypatch):
     """What the front cache is told, purge by purge."""
-    purges = []
-    monkeypatch.setattr(frontcache, "purge", lambda keys: purges.append(set(keys)))
+    purges = Sent()
+    monkeypatch.setattr(frontcache, "purge", purges)
     return purges
 
 
@@ -346,6 +364,50 @@ def test_an_edit_that_moves_nothing_purges_only_the_pages_showing_the_row(sent, 
     review.dek = "A new standfirst."
     review.save()
     assert sent == [{f"review:{review.pk}"}]
+    assert sent.soft == sent  # stale for a moment in the front cache, not gone from it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_front_cache_without_soft_purges_is_purged_hard(sent, catalogue, settings):
+    settings.FRONT_CACHE_SOFT_PURGE = False
+    review = catalogue["ares"]["review"]
+    sent.clear()
+    review.dek = "A new standfirst."
+    review.save()
+    assert sent == [{f"review:{review.pk}"}]
+    assert sent.soft == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_of_a_row_shown_as_part_of_another_is_soft_too(sent, catalogue):
+    track, album = catalogue["ares"]["track"], catalogue["ares"]["album"]
+    sent.clear()
+    track.title = "Retitled"
+    track.save()
+    assert sent.soft == sent == [{f"soundtrack:{album.pk}"}]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_key_purged_soft_and_hard_in_one_transaction_is_purged_hard(sent, catalogue):
+    review, film = catalogue["ares"]["review"], catalogue["ares"]["film"]
+    sent.clear()
+    with transaction.atomic():
+        film.title = "Edited first"
+        film.save()  # soft: film:<pk>
+        review.status = Review.Status.WITHDRAWN
+        review.save()  # hard: the review, its film, the lists
+    assert sent.soft == []
+    (purged,) = sent
+    assert {f"film:{film.pk}", f"review:{review.pk}", "list:review"} <= purged
+    sent.clear()
+    with transaction.atomic():
+        catalogue["legacy"]["film"].title = "Edited"
+        catalogue["legacy"]["film"].save()  # soft, and nothing else purges it
+        ReviewFactory(film=film)  # hard: film:<pk> of the other film, the list
+    hard, soft = sent
+    assert sent.soft == [soft] == [{f"film:{catalogue['legacy']['film'].pk}"}]
+    assert f"film:{film.pk}" in hard
+    assert not hard & soft
 
 
 @pytest.mark.django_db(transaction=True)
@@ -368,6 +430,7 @@ def test_withdrawing_a_review_purges_the_lists_it_leaves(sent, catalogue):
     review.save()
     (purged,) = sent
     assert {f"review:{review.pk}", f"film:{review.film_id}", "list:review"} <= purged
+    assert sent.soft == []  # gone from the front cache at once: nobody is served it again
 
 
 @pytest.mark.django_db(transaction=True)
@@ -400,6 +463,7 @@ def test_a_deletion_purges_what_listed_the_row_before_it_went(sent):
     pk = review.pk
     review.delete()
     (purged,) = sent
+    assert sent.soft == []
     assert {f"review:{pk}", f"film:{ares_film.pk}", f"soundtrack:{album.pk}"} <= purged
     sent.clear()
     pk = theme.pk

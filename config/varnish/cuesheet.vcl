@@ -11,12 +11,16 @@ vcl 4.1;
 #   cached. Nor is any error: a 5xx never replaces a good page.
 # - Pages are named by their surrogate keys (the app's `xkey` header, indexed by vmod xkey and
 #   removed before delivery). `PURGE /` with `xkey-purge: <keys>` from the ACL below drops every
-#   page holding one of the keys (pagecache.frontcache); `xkey-softpurge` marks them stale.
+#   page holding one of the keys (pagecache.frontcache): what a withdrawal, a delete or a move
+#   sends. `xkey-softpurge` marks them stale instead, which an edit sends: the next reader is
+#   served the stale page at once while it is fetched again in the background (the grace
+#   below), so that editing costs readers no miss.
 # - Grace: an expired page is served for up to an hour while the app is sick (the /healthz
 #   probe fails) or answers an error, and for 10 s while it refreshes the page in the
 #   background otherwise.
 # - Text is stored gzipped and sent gzipped to clients that accept it (gunzipped for the others).
-# - X-Cache says HIT, MISS or PASS, for debugging.
+# - X-Cache says HIT, STALE (a hit past its TTL, served within grace while it is fetched
+#   again), MISS or PASS, for debugging and the benchmark (bench/frontcache.py).
 #
 # The app servers are declared in cuesheet-backends.vcl, which config/serve.py renders from
 # APP_SERVERS into Varnish's working directory (found through vcl_path): one `backend` per
@@ -136,6 +140,8 @@ sub vcl_deliver {
     unset resp.http.xkey;
     if (obj.uncacheable) {
         set resp.http.X-Cache = "PASS";
+    } elif (obj.hits > 0 && obj.ttl <= 0s) {
+        set resp.http.X-Cache = "STALE";
     } elif (obj.hits > 0) {
         set resp.http.X-Cache = "HIT";
     } else {
