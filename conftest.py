@@ -12,6 +12,25 @@ from editorial.tests.factories import UserFactory
 from images.models import Image
 from images.tests.factories import restore_images
 
+#: Modules of tests that take seconds each. Under xdist a worker is given one test at a time,
+#: in collection order (after the xdist_group units), so one of these collected last would run
+#: alone at the end while the other workers idle; they are collected first instead.
+SLOW_FIRST = (
+    "tests/test_url_sweep.py",
+    "reviews/tests/test_markdown_pathology.py",
+    "soundtracks/tests/test_music_pages.py",
+    "reviews/tests/test_cue_pages.py",
+    "soundtracks/tests/test_cue_admin.py",
+    "backups/tests/test_backup.py",
+)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    # A stable sort: each module's own order holds (module-scoped fixtures rely on it), and
+    # tests/browser/conftest.py, which runs after this, still puts the browser tests last.
+    items.sort(key=lambda item: not item.nodeid.startswith(SLOW_FIRST))
+
 
 @pytest.fixture
 def editor(db):
