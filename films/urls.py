@@ -15,7 +15,9 @@ def film_urlpatterns(
     return [
         path("films/", views.FilmListView.as_view(), name="film_list"),
         path("films/<slug:slug>/", film_detail.as_view(), name="film_detail"),
+        path("people/", views.PersonListView.as_view(), name="person_list"),
         path("people/<slug:slug>/", person_detail.as_view(), name="person_detail"),
+        path("composers/", views.ComposerListView.as_view(), name="composer_list"),
         path("franchises/<slug:slug>/", franchise_detail.as_view(), name="franchise_detail"),
     ]
 

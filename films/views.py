@@ -7,7 +7,7 @@ URLs route to the most extended views (``reviews.urls``). The templates read tha
 it is given and leave its sections out where it is not.
 """
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.views.generic import DetailView, ListView
@@ -56,6 +56,68 @@ class FilmListView(PageMixin, ListView):
 
     def get_breadcrumbs(self):
         return [("Films", reverse("films:film_list"))]
+
+
+class PersonListView(PageMixin, ListView):
+    """Everyone in the catalogue, people and groups alike, by name; each with how many films
+    they are credited on."""
+
+    paginate_by = 50
+    template_name = "films/person_list.html"
+
+    def get_queryset(self):
+        keys.add_list(Person)  # a person added anywhere joins it
+        # By name, explicitly: a query with an aggregate ignores Meta.ordering.
+        return (
+            Person.objects.select_related("photo")
+            .annotate(film_count=Count("credits__film", distinct=True))
+            .order_by("name", "pk")
+        )
+
+    def get_meta(self):
+        return {
+            "title": "People and groups",
+            "description": "The composers, directors, cast and bands of the films Cuesheet "
+            "covers, from A to Z.",
+        }
+
+    def get_breadcrumbs(self):
+        return [("People", reverse("films:person_list"))]
+
+
+class ComposerListView(PageMixin, ListView):
+    """The people and groups credited with a film's music, by name, each with the films they
+    scored in release order."""
+
+    paginate_by = 50
+    template_name = "films/composer_list.html"
+
+    def get_queryset(self):
+        keys.add_list(Person)  # a composer renamed or added
+        keys.add_list(Credit)  # a composer credit given or taken away anywhere
+        composing = Credit.objects.filter(role=Credit.Role.COMPOSER)
+        scored = composing.select_related("film").order_by(
+            "film__release_date", "film__title", "pk"
+        )
+        return (
+            Person.objects.filter(pk__in=composing.values("person"))
+            .select_related("photo")
+            .prefetch_related(Prefetch("credits", queryset=scored, to_attr="composer_credits"))
+            .order_by("name", "pk")
+        )
+
+    def get_meta(self):
+        return {
+            "title": "Composers",
+            "description": "Everyone who wrote music for the films Cuesheet covers, people and "
+            "groups, from A to Z, with the films they scored.",
+        }
+
+    def get_breadcrumbs(self):
+        return [
+            ("People", reverse("films:person_list")),
+            ("Composers", reverse("films:composer_list")),
+        ]
 
 
 class FilmDetailView(PageMixin, DetailView):
@@ -196,7 +258,10 @@ class PersonDetailView(PageMixin, DetailView):
         }
 
     def get_breadcrumbs(self):
-        return [(self.object.name, self.object.get_absolute_url())]
+        return [
+            ("People", reverse("films:person_list")),
+            (self.object.name, self.object.get_absolute_url()),
+        ]
 
     def get_structured_data(self):
         return [

@@ -12,7 +12,14 @@ class SectionSitemap(SiteSitemap):
     """The front page and the indexes."""
 
     def items(self):
-        return ["sitewide:home", "reviews:review_list", "films:film_list"]
+        return [
+            "sitewide:home",
+            "reviews:review_list",
+            "films:film_list",
+            "soundtracks:soundtrack_list",
+            "films:person_list",
+            "films:composer_list",
+        ]
 
     def location(self, name):
         return reverse(name)

@@ -14,6 +14,7 @@ def soundtrack_urlpatterns(
     extended with what it knows (``reviews.catalogue``, ``reviews.cue_pages``): config/urls.py
     routes to those."""
     return [
+        path("soundtracks/", views.SoundtrackListView.as_view(), name="soundtrack_list"),
         path("soundtracks/<slug:slug>/", soundtrack_detail.as_view(), name="soundtrack_detail"),
         path("films/<slug:slug>/music/", film_music.as_view(), name="film_music"),
         path("films/<slug:film>/music/<slug:slug>/", cue_detail.as_view(), name="cue_detail"),

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
-from django.views.generic import DetailView
+from django.views.generic import DetailView, ListView
 
+from pagecache import keys
 from pagemeta import fragments, seo
 from pagemeta.pages import PageMixin
 from soundtracks import structured_data
@@ -100,6 +101,31 @@ class AlbumUsage:
         if not self.complete:
             return f"{heard}, as far as its cue sheet goes: it is not complete yet."
         return f"{heard}."
+
+
+class SoundtrackListView(PageMixin, ListView):
+    """Every album, by title, with its film, artist, kind and length."""
+
+    paginate_by = 50
+    template_name = "soundtracks/soundtrack_list.html"
+
+    def get_queryset(self):
+        keys.add_list(Soundtrack)  # an album added anywhere joins it
+        return (
+            Soundtrack.objects.select_related("film", "cover")
+            .with_running_time()
+            .order_by("title", "release_date", "pk")
+        )
+
+    def get_meta(self):
+        return {
+            "title": "Soundtracks",
+            "description": "Every soundtrack album Cuesheet covers, scores and songs, from A to "
+            "Z: tracklists, durations and where each track plays in its film.",
+        }
+
+    def get_breadcrumbs(self):
+        return [("Soundtracks", reverse("soundtracks:soundtrack_list"))]
 
 
 class SoundtrackDetailView(PageMixin, DetailView):
