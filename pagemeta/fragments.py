@@ -29,7 +29,7 @@ from django.core.cache import cache
 
 from pagecache import keys, versions
 
-VERSION = 1
+VERSION = 2
 PREFIX = f"fragment:{VERSION}:"
 DEFAULT_TIMEOUT = 24 * 60 * 60
 

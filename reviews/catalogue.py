@@ -8,10 +8,29 @@ pinned query count holds.
 """
 
 from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
+from reviews import discussed
 from reviews.models import Review
-from soundtracks.catalogue import FilmWithMusicView
+from soundtracks.catalogue import FilmWithMusicView, FranchiseWithMusicView, PersonWithAlbumsView
 from soundtracks.views import SoundtrackDetailView
+
+#: How many of the reviews discussing a person or a franchise their page shows; the rest are on
+#: the page of all of them (``reviews.views.PersonReviewsView``, ``FranchiseReviewsView``).
+DISCUSSED_SHOWN = 6
+
+
+def newest_discussing(reviews, url):
+    """``{"reviews", "more", "url"}``: the newest ``DISCUSSED_SHOWN`` of ``reviews``, whether
+    there are more (one more is read to tell) and the page of them all. Read when the template
+    first asks: inside a fragment, only when it renders."""
+
+    def read():
+        rows = list(reviews.for_listing()[: DISCUSSED_SHOWN + 1])
+        return {"reviews": rows[:DISCUSSED_SHOWN], "more": len(rows) > DISCUSSED_SHOWN, "url": url}
+
+    return SimpleLazyObject(read)
 
 
 class FilmWithReviewsView(FilmWithMusicView):
@@ -43,4 +62,36 @@ class SoundtrackWithReviewsView(SoundtrackDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["reviews"] = self.prepared(lambda: self.object.published_reviews)
+        return context
+
+
+class PersonWithReviewsView(PersonWithAlbumsView):
+    """A person's or group's page with its albums and the newest reviews that discuss them
+    (``reviews.discussed``), inside the page's article fragment: one query for the reviews and
+    one for their bylines, and none while the fragment is served from the cache."""
+
+    template_name = "films/person_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        person = self.object
+        context["discussed"] = newest_discussing(
+            discussed.discussing_person(person),
+            reverse("reviews:person_reviews", args=[person.slug]),
+        )
+        return context
+
+
+class FranchiseWithReviewsView(FranchiseWithMusicView):
+    """A franchise's page with its films' music and the newest reviews of its films and albums."""
+
+    template_name = "films/franchise_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        franchise = self.object
+        context["discussed"] = newest_discussing(
+            discussed.discussing_franchise(franchise),
+            reverse("reviews:franchise_reviews", args=[franchise.slug]),
+        )
         return context

@@ -2,7 +2,6 @@ from django.urls import path
 
 from films.urls import film_urlpatterns
 from reviews import catalogue, cue_pages, feeds, views
-from soundtracks import catalogue as music_catalogue
 from soundtracks.urls import soundtrack_urlpatterns
 
 app_name = "reviews"
@@ -13,16 +12,21 @@ urlpatterns = [
     path("reviews/<slug:slug>/", views.ReviewDetailView.as_view(), name="review_detail"),
     path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag_detail"),
     path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author_detail"),
+    path("people/<slug:slug>/reviews/", views.PersonReviewsView.as_view(), name="person_reviews"),
+    path(
+        "franchises/<slug:slug>/reviews/",
+        views.FranchiseReviewsView.as_view(),
+        name="franchise_reviews",
+    ),
 ]
 
-# The film and album pages, under their own namespaces, routed to the most extended views: this
-# layer's, which add the reviews, and the soundtracks layer's for the pages without reviews
-# (config/urls.py includes these).
+# The catalogue's and the albums' pages, under their own namespaces, routed to the most extended
+# views: this layer's, which add the reviews (config/urls.py includes these).
 films = (
     film_urlpatterns(
         film_detail=catalogue.FilmWithReviewsView,
-        person_detail=music_catalogue.PersonWithAlbumsView,
-        franchise_detail=music_catalogue.FranchiseWithMusicView,
+        person_detail=catalogue.PersonWithReviewsView,
+        franchise_detail=catalogue.FranchiseWithReviewsView,
     ),
     "films",
 )

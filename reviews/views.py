@@ -1,13 +1,14 @@
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.http import Http404
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 from django.views.generic.detail import SingleObjectMixin
 
-from films.models import Credit
+from films.models import Credit, Franchise, Person
 from pagecache import keys
 from pagemeta import fragments, seo
 from pagemeta.pages import PageMixin
-from reviews import structured_data
+from reviews import discussed, structured_data
 from reviews.models import Author, Review, Tag
 from reviews.preview import SHARE_PARAMETER, PreviewMixin
 from soundtracks.models import Cue, Soundtrack
@@ -118,14 +119,18 @@ class ReviewsOfMixin(PageMixin, SingleObjectMixin):
     review_relation = None
 
     def get(self, request, *args, **kwargs):
-        visible = Review.objects.published().values(self.review_relation)
-        self.object = self.get_object(queryset=self.model.objects.filter(pk__in=visible))
+        self.object = self.get_object(queryset=self.get_visible_objects())
         return super().get(request, *args, **kwargs)
 
+    def get_visible_objects(self):
+        visible = Review.objects.published().values(self.review_relation)
+        return self.model.objects.filter(pk__in=visible)
+
+    def get_reviews(self):
+        return Review.objects.published().filter(**{self.review_relation: self.object})
+
     def get_queryset(self):
-        return (
-            Review.objects.published().filter(**{self.review_relation: self.object}).for_listing()
-        )
+        return self.get_reviews().for_listing()
 
     def get_breadcrumbs(self):
         return [(str(self.object), self.object.get_absolute_url())]
@@ -153,4 +158,71 @@ class AuthorDetailView(ReviewsOfMixin, ListView):
             "title": f"Reviews by {self.object.name}",
             "description": seo.describe(self.object.bio, f"Reviews by {self.object.name}."),
             "og_type": "profile",
+        }
+
+
+class DiscussedInMixin(ReviewsOfMixin):
+    """All the published reviews that discuss a person or a franchise (``reviews.discussed``),
+    paginated; the person's or franchise's own page shows the newest few. Without any, a 404:
+    no page links here then."""
+
+    def get_visible_objects(self):
+        return self.model.objects.all()
+
+    def get_queryset(self):
+        # A review joining or leaving the list need not be of any film or album the page
+        # shows (a new review of another of the person's films): any list change purges it.
+        keys.add_list(Review)
+        return super().get_queryset()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Counted already by the paginator: no query of its own.
+        if not context["paginator"].count:
+            raise Http404("No published review discusses this.")
+        return context
+
+    def get_breadcrumbs(self):
+        return [
+            *self.get_parent_breadcrumbs(),
+            (str(self.object), self.object.get_absolute_url()),
+            ("Reviews", reverse(self.url_name, args=[self.object.slug])),
+        ]
+
+
+class PersonReviewsView(DiscussedInMixin, ListView):
+    model = Person
+    template_name = "reviews/person_reviews.html"
+    url_name = "reviews:person_reviews"
+
+    def get_reviews(self):
+        return discussed.discussing_person(self.object)
+
+    def get_parent_breadcrumbs(self):
+        return [("People", reverse("films:person_list"))]
+
+    def get_meta(self):
+        name = self.object.name
+        return {
+            "title": f"Reviews discussing {name}",
+            "description": f"Cuesheet reviews of the films and albums of {name}, newest first.",
+        }
+
+
+class FranchiseReviewsView(DiscussedInMixin, ListView):
+    model = Franchise
+    template_name = "reviews/franchise_reviews.html"
+    url_name = "reviews:franchise_reviews"
+
+    def get_reviews(self):
+        return discussed.discussing_franchise(self.object)
+
+    def get_parent_breadcrumbs(self):
+        return [("Films", reverse("films:film_list"))]
+
+    def get_meta(self):
+        name = self.object.name
+        return {
+            "title": f"Reviews of the {name} films",
+            "description": f"Cuesheet reviews of the {name} films and their albums, newest first.",
         }
