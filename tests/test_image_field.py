@@ -3,8 +3,6 @@ demo's illustrations and the storage settings."""
 
 import io
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,6 +22,7 @@ from images.fields import (
     attach_image,
     image_dimension_field,
 )
+from tests import fresh_python
 from tests.image_inputs import (
     jpeg,
     png,
@@ -235,14 +234,10 @@ def test_s3_storage_and_its_image_origin_come_from_the_environment():
         "AWS_STORAGE_BUCKET_NAME": "cuesheet-media",
         "AWS_S3_CUSTOM_DOMAIN": "media.example.org",
     }
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=Path(__file__).resolve().parent.parent,
-        check=True,
+    result = fresh_python.run(
+        ["-c", script], env=environment, cwd=Path(__file__).resolve().parent.parent
     )
+    assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "storages.backends.s3.S3Storage",
         "cuesheet-media",

@@ -254,18 +254,17 @@ def test_address_key_groups_an_ipv6_64_and_keeps_ipv4_whole():
 
 def test_proxy_count_must_not_be_negative():
     import os
-    import subprocess
-    import sys
 
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+    from tests import fresh_python
+
+    result = fresh_python.run(
+        ["-c", "import django; django.setup()"],
         env={
             **os.environ,
             "TRUSTED_PROXY_COUNT": "-1",
             "DJANGO_SETTINGS_MODULE": "config.settings",
         },
-        capture_output=True,
-        text=True,
+        cwd=os.getcwd(),
         timeout=60,
     )
     assert result.returncode != 0
