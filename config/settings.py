@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "pagemeta",
     "requestlog",
     "logins",
+    "permalinks",
     "films",
     "soundtracks",
     "reviews",
@@ -74,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it turns a view's 404 into the redirect of its old address, and sees no other page.
+    "permalinks.middleware.RedirectFallbackMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -8,6 +8,7 @@ class FilmsConfig(AppConfig):
     def ready(self):
         from films.models import Credit, Film, Franchise, Person
         from pagecache import keys
+        from permalinks import tracking as permalinks
 
         # How the catalogue's rows appear on public pages, for the surrogate keys that purge
         # them: a credit is part of its film's page and is listed on its person's.
@@ -15,3 +16,5 @@ class FilmsConfig(AppConfig):
         keys.register(Person)
         keys.register(Film, parents=["franchise"])
         keys.register(Credit, via="film", parents=["person"])
+        # Their pages keep their old addresses when a slug changes (a 301 to the new one).
+        permalinks.track(Film, Person, Franchise)

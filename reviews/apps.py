@@ -7,6 +7,7 @@ class ReviewsConfig(AppConfig):
 
     def ready(self):
         from pagecache import keys, versions
+        from permalinks import tracking as permalinks
         from reviews import citations, guards
         from reviews.models import Author, Review, ShareLink, Tag
 
@@ -30,6 +31,8 @@ class ReviewsConfig(AppConfig):
         keys.register(Author)
         keys.register(Tag)
         keys.register(ShareLink, via="review")
+        # Their pages keep their old addresses when a slug changes (a 301 to the new one).
+        permalinks.track(Review, Author, Tag)
         # A scheduled review goes live with no write; the page caches must know when.
         versions.register_schedule(Review.objects.next_scheduled_change)
         # Bodies rendered again when what they cite changes below them, or arrives by loaddata.

@@ -7,6 +7,7 @@ class SoundtracksConfig(AppConfig):
 
     def ready(self):
         from pagecache import keys
+        from permalinks import tracking as permalinks
         from soundtracks.models import (
             Cue,
             CueTrack,
@@ -27,3 +28,5 @@ class SoundtracksConfig(AppConfig):
         keys.register(CueTrack, via="cue", parents=["track"])
         keys.register(Theme, parents=["film", "franchise"])
         keys.register(ThemeAppearance, via="theme", parents=["cue"])
+        # Their pages keep their old addresses when a slug changes (a 301 to the new one).
+        permalinks.track(Soundtrack, Theme)
