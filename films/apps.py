@@ -13,7 +13,8 @@ class FilmsConfig(AppConfig):
         # How the catalogue's rows appear on public pages, for the surrogate keys that purge
         # them: a credit is part of its film's page and is listed on its person's.
         keys.register(Franchise)
-        keys.register(Person)
+        # A person's name places them on the people and composer indexes: a rename moves them.
+        keys.register(Person, placement=["name"])
         keys.register(Film, parents=["franchise"])
         keys.register(Credit, via="film", parents=["person"])
         # Their pages keep their old addresses when a slug changes (a 301 to the new one).

@@ -21,7 +21,8 @@ class SoundtracksConfig(AppConfig):
         # How albums and cue sheets appear on public pages, for the surrogate keys that purge
         # them: tracks are part of their album; albums, cues and themes are listed on their
         # film's (or franchise's) pages.
-        keys.register(Soundtrack, parents=["film"])
+        # Its title places it on the albums index: a retitled album moves.
+        keys.register(Soundtrack, parents=["film"], placement=["title"])
         keys.register(Track, via="soundtrack")
         keys.register(TrackNote, via="track")
         keys.register(Cue, parents=["film"])

@@ -7,6 +7,7 @@ for the page cache, and runs the same number of queries however much it lists.
 """
 
 import pytest
+from django.core.cache import cache
 
 from editorial.tests.html import parse_html
 from films.models import Credit
@@ -200,3 +201,36 @@ def test_an_index_runs_the_same_queries_however_much_it_lists(
         response = client.get(INDEXES[index])
 
     assert len(names_on(response)) == min(size, PER_PAGE)
+
+
+# The page cache: an index page is purged when what it lists moves, not only when it is shown.
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    settings.PAGE_CACHE_TIMEOUT = 600
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.mark.usefixtures("page_cache_on")
+@pytest.mark.parametrize(
+    ("index", "make", "field"),
+    [
+        ("people", lambda n: PersonFactory(name=f"Person {n:03}"), "name"),
+        ("composers", lambda n: composer(f"Person {n:03}"), "name"),
+        ("soundtracks", lambda n: SoundtrackFactory(title=f"Album {n:03}"), "title"),
+    ],
+)
+def test_a_row_renamed_onto_another_page_of_the_index_reaches_that_page(client, index, make, field):
+    rows = [make(n) for n in range(PER_PAGE + 1)]
+    second = f"{INDEXES[index]}?page=2"
+    assert names_on(client.get(second)) == [getattr(rows[-1], field)]
+    assert client.get(second)["X-Cache"] == "hit"
+
+    # The first row moves to the end, the last onto the first page: the second shows neither.
+    setattr(rows[0], field, "Zzz, last of all")
+    rows[0].save()
+
+    assert names_on(client.get(second)) == ["Zzz, last of all"]
