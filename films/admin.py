@@ -83,6 +83,7 @@ class PersonAdmin(
     fieldsets = (
         (None, {"fields": ("name", "slug", "is_group", "members", "member_of", "bio")}),
         ("Photo", {"fields": ("photo_preview", "photo")}),
+        ("Elsewhere", {"fields": ("imdb_id", "musicbrainz_id")}),
     )
 
     class Media:

@@ -1,3 +1,4 @@
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -48,6 +49,27 @@ class Person(NamedModel):
         related_name="photo_of",
         help_text="A portrait (4:5 suits the page) or a group's picture, from the image library.",
     )
+    imdb_id = models.CharField(
+        "IMDb id",
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^nm[0-9]{7,9}\Z", "An IMDb name id: nm and 7 to 9 digits.")],
+        help_text="From the person’s IMDb address, for example nm0000313. Only when checked.",
+    )
+    musicbrainz_id = models.CharField(
+        "MusicBrainz id",
+        max_length=36,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z",
+                "A MusicBrainz artist id: 36 characters, as in its address "
+                "(lower-case hexadecimal and hyphens).",
+            )
+        ],
+        help_text="From the artist’s MusicBrainz address (musicbrainz.org/artist/…). Only when "
+        "checked.",
+    )
     uid = uid_field()
 
     class Meta(NamedModel.Meta):
@@ -57,6 +79,18 @@ class Person(NamedModel):
 
     def get_absolute_url(self):
         return reverse("films:person_detail", args=[self.slug])
+
+    @property
+    def same_as(self):
+        """The person's pages elsewhere that identify them: IMDb, MusicBrainz, where known."""
+        return [
+            url
+            for url in (
+                self.imdb_id and f"https://www.imdb.com/name/{self.imdb_id}/",
+                self.musicbrainz_id and f"https://musicbrainz.org/artist/{self.musicbrainz_id}",
+            )
+            if url
+        ]
 
 
 class FilmQuerySet(models.QuerySet):

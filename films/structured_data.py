@@ -20,7 +20,10 @@ def person(request, person):
         data["member"] = [person_ref(request, member) for member in person.members.all()]
     else:
         data["memberOf"] = [person_ref(request, group) for group in person.groups.all()]
-    return {"@context": SCHEMA, **clean({**data, "description": person.bio})}
+    return {
+        "@context": SCHEMA,
+        **clean({**data, "description": person.bio, "sameAs": person.same_as}),
+    }
 
 
 def movie(request, film, context=True):

@@ -1,5 +1,6 @@
 """The generic pieces of what public pages tell search engines and link previews: descriptions,
-absolute URLs, durations, preview images and the breadcrumb list.
+absolute URLs, durations, preview images, the publication as an organisation, item lists and
+the breadcrumb list.
 
 Each app builds the schema.org data of its own models (``films.structured_data``,
 ``soundtracks.structured_data``, ``reviews.structured_data``, ``sitewide.structured_data``) from
@@ -16,6 +17,7 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.templatetags.static import static
 
 SCHEMA = "https://schema.org"
 DESCRIPTION_LENGTH = 160
@@ -79,6 +81,50 @@ def image_url(request, image):
     """The absolute URL of the preview rendition of ``image``, or None without one."""
     preview = preview_image(request, image)
     return preview["url"] if preview else None
+
+
+#: The publication's logo, a square PNG in static/ (search engines want a raster of at least
+#: 112 pixels): its size, so that no page has to open the file to say it.
+LOGO = ("logo.png", 512, 512)
+
+
+def organization(request):
+    """The publication as a schema.org Organization: its name, home page and logo."""
+    path, width, height = LOGO
+    return {
+        "@type": "Organization",
+        "name": settings.SITE_NAME,
+        "url": absolute(request, "/"),
+        "logo": {
+            "@type": "ImageObject",
+            "url": absolute(request, static(path)),
+            "width": width,
+            "height": height,
+        },
+    }
+
+
+def item_list(request, objects, name=None):
+    """A schema.org ItemList of ``objects`` (anything with a name and a page), in order."""
+    return {
+        "@context": SCHEMA,
+        **clean(
+            {
+                "@type": "ItemList",
+                "name": name,
+                "numberOfItems": len(objects),
+                "itemListElement": [
+                    {
+                        "@type": "ListItem",
+                        "position": position,
+                        "name": str(item),
+                        "url": absolute(request, item.get_absolute_url()),
+                    }
+                    for position, item in enumerate(objects, start=1)
+                ],
+            }
+        ),
+    }
 
 
 def breadcrumb_list(request, breadcrumbs):

@@ -44,7 +44,7 @@ from reviews.workflow import (
 
 @admin.register(Author)
 class AuthorAdmin(InputSafeAdminMixin, LockedAdminMixin, GuardedDeleteMixin, admin.ModelAdmin):
-    list_display = ("name", "user")
+    list_display = ("name", "user", "is_organisation")
     list_select_related = ("user",)
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}

@@ -33,6 +33,12 @@ class Author(NamedModel):
     """A byline. It may belong to a login (a writer or editor) or stand alone (a house byline)."""
 
     bio = models.TextField(blank=True)
+    is_organisation = models.BooleanField(
+        "house byline",
+        default=False,
+        help_text="Tick for a byline that is the publication or a team, not a person (e.g. "
+        "“Cuesheet Staff”): search engines are told it is an organisation.",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -1,36 +1,61 @@
-"""schema.org data for a review's page: a Review of its primary film, from a review whose
-authors, tags and film credits the view has already fetched, so it adds no queries."""
+"""schema.org data for a review's page: a Review, typed as an Article too, of its film's album
+(a MusicAlbum, a kind of MusicPlaylist, is what review snippets accept), about its film, and
+mentioning the other albums and films it discusses.
 
-from django.conf import settings
+From a review whose authors, tags, albums and film credits the fragment's preparation has
+fetched (reviews.views.FRAGMENT_PREFETCHES); the albums' artists are fetched here, only when the
+JSON-LD is rendered, which a cached fragment never is.
+"""
+
+from django.db.models import prefetch_related_objects
 
 from films.structured_data import movie
-from pagemeta.seo import SCHEMA, absolute, clean, date, image_url
+from pagemeta.seo import SCHEMA, absolute, clean, date, image_url, organization
+from soundtracks.structured_data import album_summary
+
+
+def byline(request, author):
+    """A byline: a Person, or the Organization a house byline is."""
+    return {
+        "@type": "Organization" if author.is_organisation else "Person",
+        "name": author.name,
+        "url": absolute(request, author.get_absolute_url()),
+    }
 
 
 def review(request, review):
-    """A schema.org Review of its primary film (with the film's credits prefetched)."""
+    """A schema.org Review and Article: of its albums, else of its film; about its film."""
+    albums = list(review.soundtracks.all())
+    prefetch_related_objects(albums, "artists")
+    film = movie(request, review.film, context=False) if review.film else None
+    # The album of the review's film is the one reviewed; the others it is set against, and
+    # the other films it discusses, it mentions.
+    primary = next((album for album in albums if album.film_id == review.film_id), None)
+    primary = primary or (albums[0] if albums else None)
+    mentions = [album_summary(request, album) for album in albums if album is not primary]
+    mentions += [
+        {"@type": "Movie", "name": other.title, "url": absolute(request, other.get_absolute_url())}
+        for other in review.other_films.all()
+    ]
     return {
         "@context": SCHEMA,
         **clean(
             {
-                "@type": "Review",
+                "@type": ["Review", "Article"],
                 "name": review.headline,
                 "headline": review.headline,
                 "description": review.dek,
-                "image": image_url(request, review.hero_image),
+                "image": image_url(request, review.hero_image)
+                or image_url(request, review.film and review.film.poster),
                 "url": absolute(request, review.get_absolute_url()),
+                "mainEntityOfPage": absolute(request, review.get_absolute_url()),
                 "datePublished": date(review.first_published_at or review.publish_at),
                 "dateModified": date(review.updated_at),
-                "author": [
-                    {
-                        "@type": "Person",
-                        "name": author.name,
-                        "url": absolute(request, author.get_absolute_url()),
-                    }
-                    for author in review.authors.all()
-                ],
-                "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
-                "itemReviewed": movie(request, review.film, context=False) if review.film else None,
+                "author": [byline(request, author) for author in review.authors.all()],
+                "publisher": organization(request),
+                "itemReviewed": album_summary(request, primary) if primary else film,
+                "about": film,
+                "mentions": mentions,
                 "reviewRating": {
                     "@type": "Rating",
                     "ratingValue": review.rating,

@@ -5,26 +5,65 @@ what the views have already fetched, so they add no queries."""
 from films.structured_data import person_ref
 from pagemeta.seo import SCHEMA, absolute, clean, date, image_url, iso_duration
 
+SOUNDTRACK = "https://schema.org/SoundtrackAlbum"
+
+
+def labels(soundtrack):
+    """The album's record labels, each an Organization: the label field names several
+    separated by commas (“Interscope Records, Walt Disney Records”)."""
+    names = [name.strip() for name in soundtrack.label.split(",")]
+    return [{"@type": "Organization", "name": name} for name in names if name]
+
+
+def artists(request, soundtrack):
+    """Who the album is by: its artists' pages (prefetched), else its printed artist line."""
+    people = [person_ref(request, artist) for artist in soundtrack.artists.all()]
+    if people:
+        return people
+    return [{"@type": "MusicGroup", "name": soundtrack.artist_credit}]
+
+
+def album_summary(request, soundtrack):
+    """A soundtrack album as the thing a review reviews: a MusicAlbum by its artists (prefetched),
+    a soundtrack; with its cover (selected) and release date."""
+    return clean(
+        {
+            "@type": "MusicAlbum",
+            "name": soundtrack.title,
+            "url": absolute(request, soundtrack.get_absolute_url()),
+            "albumProductionType": SOUNDTRACK,
+            "byArtist": artists(request, soundtrack),
+            "image": image_url(request, soundtrack.cover),
+            "datePublished": date(soundtrack.release_date),
+        }
+    )
+
 
 def music_album(request, soundtrack):
-    """A schema.org MusicAlbum with its MusicRecording tracks, from a prefetched tracklist."""
+    """A schema.org MusicAlbum with its MusicRecording tracks, from a prefetched tracklist.
+
+    Typed as a MusicRelease too, the album as issued, which is what has record labels and a
+    running time: the total of its tracks', given only when every track's is known.
+    """
     url = absolute(request, soundtrack.get_absolute_url())
     tracks = list(soundtrack.tracks.all())
+    album = {"@type": "MusicAlbum", "name": soundtrack.title, "url": url}
+    by = artists(request, soundtrack)
+    durations = [track.duration for track in tracks]
+    total = sum(durations) if tracks and None not in durations else None
     return {
         "@context": SCHEMA,
         **clean(
             {
-                "@type": "MusicAlbum",
+                "@type": ["MusicAlbum", "MusicRelease"],
                 "name": soundtrack.title,
                 "url": url,
-                "albumProductionType": "https://schema.org/SoundtrackAlbum",
+                "albumProductionType": SOUNDTRACK,
                 "image": image_url(request, soundtrack.cover),
-                "byArtist": [person_ref(request, artist) for artist in soundtrack.artists.all()]
-                or {"@type": "MusicGroup", "name": soundtrack.artist_credit},
+                "byArtist": by,
                 "datePublished": date(soundtrack.release_date),
-                "recordLabel": {"@type": "Organization", "name": soundtrack.label}
-                if soundtrack.label
-                else None,
+                "recordLabel": labels(soundtrack),
+                "duration": iso_duration(total) if total else None,
                 "numTracks": len(tracks),
                 "track": [
                     clean(
@@ -34,6 +73,10 @@ def music_album(request, soundtrack):
                             "position": track.position,
                             "duration": iso_duration(track.duration) if track.duration else None,
                             "url": f"{url}#{track.anchor}",
+                            "inAlbum": album,
+                            "byArtist": {"@type": "MusicGroup", "name": track.artist_credit}
+                            if track.artist_credit
+                            else by,
                         }
                     )
                     for track in tracks
@@ -48,7 +91,7 @@ def _album_ref(request, album):
         "@type": "MusicAlbum",
         "name": album.title,
         "url": absolute(request, album.get_absolute_url()),
-        "albumProductionType": "https://schema.org/SoundtrackAlbum",
+        "albumProductionType": SOUNDTRACK,
     }
 
 

@@ -330,7 +330,7 @@ def test_cue_page_and_theme_page_structured_data(client, tron):
 def test_album_is_a_soundtrack_album(client, tron):
     data = json_ld(page(client.get("/soundtracks/tron-ares-soundtrack/")))
 
-    album = next(item for item in data if item["@type"] == "MusicAlbum")
+    album = next(item for item in data if "MusicAlbum" in item["@type"])
     assert album["albumProductionType"] == "https://schema.org/SoundtrackAlbum"
 
 
