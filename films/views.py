@@ -299,3 +299,8 @@ class FranchiseDetailView(PageMixin, DetailView):
             ("Films", reverse("films:film_list")),
             (self.object.name, self.object.get_absolute_url()),
         ]
+
+    def get_structured_data(self):
+        # The franchise's films in order (prefetched): an ItemList.
+        franchise = self.object
+        return [seo.item_list(self.request, list(franchise.films.all()), name=franchise.name)]

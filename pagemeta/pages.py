@@ -18,7 +18,7 @@ def page_context(request, meta, breadcrumbs=(), structured_data=()):
 class PageMixin:
     """For public views. Subclasses override ``get_meta()``, ``get_breadcrumbs()`` (the trail
     after Home as (name, url) pairs, ending with the page itself) and ``get_structured_data()``
-    (builders from ``pagemeta.seo``)."""
+    (builders from ``pagemeta.seo``). A list view's page gets an ItemList of its rows."""
 
     def setup(self, request, *args, **kwargs):
         # When the page began reading content: a fragment it stores (pagemeta.fragments) is
@@ -37,9 +37,10 @@ class PageMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(
-            page_context(
-                self.request, self.get_meta(), self.get_breadcrumbs(), self.get_structured_data()
-            )
-        )
+        meta, data = self.get_meta(), list(self.get_structured_data())
+        if (listed := context.get("object_list")) is not None:
+            # A list page (a ListView's page of rows): an ItemList of what this page lists, the
+            # rows the template shows (the same queryset, so no query of its own).
+            data.append(seo.item_list(self.request, list(listed), name=meta.get("title")))
+        context.update(page_context(self.request, meta, self.get_breadcrumbs(), data))
         return context

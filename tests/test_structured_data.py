@@ -275,3 +275,32 @@ def test_a_person_id_that_is_not_one_is_refused_with_a_message(tron, field, valu
     with pytest.raises(ValidationError) as error:
         person.full_clean()
     assert field in error.value.message_dict
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/reviews/",
+        "/films/",
+        "/soundtracks/",
+        "/people/",
+        "/composers/",
+        "/franchises/tron/",
+        "/tags/film-scores/",
+        "/authors/cuesheet-staff/",
+    ],
+)
+def test_a_list_page_is_an_item_list_of_what_it_shows(client, tron, path):
+    response = client.get(path)
+    assert response.status_code == 200, path
+    data = Graph(response.content)
+    (listed,) = data.typed("ItemList")
+    items = sorted(data.linked(listed, "itemListElement"), key=lambda n: data.value(n, "position"))
+    assert items
+    assert int(data.value(listed, "numberOfItems")) == len(items)
+    assert [int(data.value(item, "position")) for item in items] == list(range(1, len(items) + 1))
+    links = set(lxml.html.fromstring(response.content).xpath("//main//a/@href"))
+    for item in items:
+        assert data.types(item) == {"ListItem"}
+        assert data.value(item, "name")
+        assert data.value(item, "url").removeprefix("http://testserver") in links
