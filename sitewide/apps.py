@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class SitewideConfig(AppConfig):
@@ -6,3 +7,16 @@ class SitewideConfig(AppConfig):
 
     name = "sitewide"
     verbose_name = "Site-wide pages"
+
+    def ready(self):
+        post_migrate.connect(ensure_search_index, sender=self)
+
+
+def ensure_search_index(using, **kwargs):
+    """After every ``migrate``: reinstall the search triggers a migration dropped (SQLite drops
+    a table's triggers when it rebuilds the table) and reindex those kinds."""
+    from django.db import connections
+
+    from sitewide import search_index
+
+    search_index.ensure(connections[using])

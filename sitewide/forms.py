@@ -13,7 +13,9 @@ class SearchForm(forms.Form):
         ("reviews", "Reviews"),
         ("films", "Films"),
         ("people", "People"),
+        ("albums", "Albums"),
         ("tracks", "Tracks"),
+        ("cues", "Cues"),
     ]
 
     q = forms.CharField(

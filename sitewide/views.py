@@ -11,15 +11,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from films.models import Film, Person
 from pagecache import keys
 from pagecache.middleware import PAGE_NUMBER, reads
 from pagemeta import seo
 from pagemeta.pages import PageMixin, page_context
 from reviews.models import Review
+from sitewide import search as search_engine
 from sitewide import structured_data
 from sitewide.forms import SearchForm
-from soundtracks.models import Soundtrack, Track
+from soundtracks.models import Soundtrack
 
 LATEST_ON_HOME = 7
 
@@ -85,48 +85,83 @@ class HomeView(PageMixin, TemplateView):
         return [structured_data.website(self.request)]
 
 
-# What search looks in, by kind: its label and the matching rows with what their results show.
-SEARCHES = {
-    "reviews": ("Reviews", lambda q: Review.objects.published().matching(q).for_listing()),
-    "films": ("Films", lambda q: Film.objects.filter(title__icontains=q)),
-    "people": ("People", lambda q: Person.objects.filter(name__icontains=q)),
-    "tracks": (
-        "Tracks",
-        lambda q: Track.objects.filter(title__icontains=q).select_related("soundtrack"),
-    ),
-}
 RESULTS_PER_KIND = 5
 RESULTS_PER_PAGE = 20
+SUGGESTIONS = 3
+
+
+class SearchResults:
+    """One kind's results as a Paginator reads them: its count, then the slice of a page,
+    each asked of the database once (the first page of "everything" comes fetched already)."""
+
+    def __init__(self, engine, kind, query, total=None, first=None):
+        self.engine, self.kind, self.query = engine, kind, query
+        self.total, self.first = total, first
+
+    def count(self):
+        if self.total is None:
+            self.total = self.engine.count(self.kind, self.query)
+        return self.total
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, page):
+        if page.start == 0 and self.first is not None:
+            return self.first[: page.stop]
+        return self.engine.results(
+            self.kind, self.query, page.start, page.stop - page.start, total=self.count()
+        )[1]
 
 
 # Results are never stored: a page per query would let anyone fill the cache (README).
 @reads(q=None, kind=None, page=None)
 def search(request):
-    """Results grouped by kind, a few of each; one kind alone is paginated in full."""
+    """Ranked results grouped by kind with their counts, a few of each; one kind alone is
+    paginated in full. When nothing is found, the nearest names are suggested."""
     form = SearchForm(request.GET)
-    query = kind = ""
-    groups = []
+    text = kind = ""
+    groups, suggestions = [], []
     if form.is_valid():
-        query, kind = form.cleaned_data["q"], form.cleaned_data["kind"]
-    if query:
-        for name, (label, matching) in SEARCHES.items():
+        text, kind = form.cleaned_data["q"], form.cleaned_data["kind"]
+    query = search_engine.parse(text)
+    engine = search_engine.backend()
+    if text:
+        for name, searched in search_engine.KINDS.items():
             if kind and kind != name:
                 continue
-            paginator = Paginator(matching(query), RESULTS_PER_PAGE if kind else RESULTS_PER_KIND)
-            page = paginator.get_page(request.GET.get("page") if kind else 1)
-            groups.append({"kind": name, "label": label, "page": page, "count": paginator.count})
-    if query:
-        title = f"{SEARCHES[kind][0] if kind else 'Search results'} matching “{query}”"
+            if kind:
+                results = SearchResults(engine, searched, query) if query else []
+                page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+            else:
+                total, first = (
+                    engine.results(searched, query, 0, RESULTS_PER_KIND) if query else (0, [])
+                )
+                results = SearchResults(engine, searched, query, total, first)
+                page = Paginator(results, RESULTS_PER_KIND).page(1)
+            count = page.paginator.count
+            groups.append({"kind": name, "label": searched.label, "page": page, "count": count})
+        if query and not any(group["count"] for group in groups):
+            suggestions = engine.suggestions(query, SUGGESTIONS)
+    if text:
+        label = search_engine.KINDS[kind].label if kind else "Search results"
+        title = f"{label} matching “{text}”"
     else:
         title = "Search"
     meta = {
         "title": title,
         "description": seo.describe(
-            f"Reviews, films, people and tracks on Cuesheet that mention “{query}”."
-            if query
-            else "Search Cuesheet’s reviews, films, people and tracks."
+            f"Reviews, films, people, albums, tracks and cues on Cuesheet that mention “{text}”."
+            if text
+            else "Search Cuesheet’s reviews, films, people, albums, tracks and cues."
         ),
     }
-    context = {"form": form, "query": query, "kind": kind, "groups": groups}
+    context = {
+        "form": form,
+        "query": text,
+        "kind": kind,
+        "groups": groups,
+        "suggestions": suggestions,
+    }
     context |= page_context(request, meta, [("Search", reverse("sitewide:search"))])
     return render(request, "sitewide/search.html", context)
