@@ -15,7 +15,11 @@ class FilmsConfig(AppConfig):
         keys.register(Franchise)
         # A person's name places them on the people and composer indexes: a rename moves them.
         keys.register(Person, placement=["name"])
-        keys.register(Film, parents=["franchise"])
+        # The film list is in title order and a franchise's in its order, then by release: a
+        # change to any of them moves the film between pages.
+        keys.register(
+            Film, parents=["franchise"], placement=["title", "release_date", "franchise_order"]
+        )
         keys.register(Credit, via="film", parents=["person"])
         # Their pages keep their old addresses when a slug changes (a 301 to the new one).
         permalinks.track(Film, Person, Franchise)

@@ -50,6 +50,7 @@ class Shown:
     parents: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     placement: tuple[str, ...] = ()
+    visibility: tuple[str, ...] = ()
 
     @property
     def label(self):
@@ -62,13 +63,16 @@ class Shown:
 _registry = {}
 
 
-def register(model, *, via=None, parents=(), related=(), placement=()):
+def register(model, *, via=None, parents=(), related=(), placement=(), visibility=()):
     """Say how ``model``'s rows are shown: ``via`` names the foreign key to the row a reader
     sees it as part of; ``parents`` the foreign keys, and ``related`` the many-to-many fields,
     whose targets' pages list it (a review on the pages of the albums it discusses);
     ``placement`` the other fields that decide whether and where it is listed (a review's
-    status and publish time)."""
-    _registry[model] = Shown(model, via, tuple(parents), tuple(related), tuple(placement))
+    status and publish time, a film's title); ``visibility`` those of them whose change may
+    take the row out of public view (a review's status and publish time): purged hard."""
+    _registry[model] = Shown(
+        model, via, tuple(parents), tuple(related), tuple(placement), tuple(visibility)
+    )
     post_init.connect(_tag_loaded_row, sender=model, dispatch_uid=f"pagecache-tag-{model}")
 
 
@@ -254,9 +258,11 @@ def purge(keys, using=None, soft=False):
     and the front cache again when the current transaction commits (at once outside one).
 
     A hard purge (the default) drops the front cache's copies: the next reader waits for the
-    page. ``soft`` is for a change that removes nothing and moves nothing, an edit of what a
-    page shows: the front cache serves its stale copy to the next reader while it fetches the
-    page again (within its grace, seconds), so that editing costs readers no wait. The page
+    page. ``soft`` is for a change that takes nothing out of public view (an edit, a new row, a
+    row moved between lists, a many-to-many change): the front cache serves its stale copy to
+    the next reader while it fetches the page again (within its grace, seconds), so that
+    editing costs readers no wait. A delete, a review leaving public view (``visibility``), a
+    load or a restore are hard: no reader is served the old page again. The page
     cache in the app servers is purged the same either way. A key purged both ways in one
     transaction is purged hard.
     """
@@ -304,10 +310,16 @@ def _send(keys, soft=()):
 
 
 def _placing_fields(shown):
-    """The columns that decide where a row is listed: its parents', its ``via``, its placement."""
+    """The columns that decide where a row is listed: its parents', its ``via``, its placement
+    and visibility."""
     opts = shown.model._meta
-    names = [*shown.parents, *([shown.via] if shown.via else []), *shown.placement]
-    return [opts.get_field(name).attname for name in names]
+    names = [
+        *shown.parents,
+        *([shown.via] if shown.via else []),
+        *shown.placement,
+        *shown.visibility,
+    ]
+    return list(dict.fromkeys(opts.get_field(name).attname for name in names))
 
 
 def _before_save(sender, instance, using=None, raw=False, **kwargs):
@@ -328,9 +340,14 @@ def _on_save(sender, instance, using=None, raw=False, created=False, **kwargs):
         return
     shown = _registry.get(sender)
     placed = instance.__dict__.pop("_pagecache_placed", None)
-    if shown is None or created or raw or placed is None:
-        # loaddata's rows arrive before their many-to-many rows, whose own signals name them.
+    if shown is None or raw or (placed is None and not created):
+        # loaddata's rows arrive before their many-to-many rows, whose own signals name them;
+        # a load or a restore may replace anything: purged hard.
         purge(for_change(instance, using, related=not raw), using=using)
+        return
+    if created:
+        # A new row joins pages and takes nothing away from them: they may be stale a moment.
+        purge(for_change(instance, using), using=using, soft=True)
         return
     moved = {name: old for name, old in placed.items() if getattr(instance, name) != old}
     if not moved:
@@ -344,7 +361,10 @@ def _on_save(sender, instance, using=None, raw=False, created=False, **kwargs):
         old = moved.get(field.attname)
         if old is not None and field.is_relation and field.related_model in _registry:
             keys |= _keys_of(field.related_model, [old], using)
-    purge(keys, using=using)
+    # Moved between lists or pages: soft too, unless it may have left public view (a review
+    # withdrawn or unpublished), which no reader may be served again.
+    hides = {shown.model._meta.get_field(name).attname for name in shown.visibility}
+    purge(keys, using=using, soft=not hides & moved.keys())
 
 
 def _own_keys(instance, shown, using):
@@ -383,7 +403,8 @@ def _on_m2m_changed(sender, instance, action, reverse, model, pk_set, using=None
         keys |= getattr(instance, "_pagecache_cleared", set())
     elif model in _registry and pk_set:
         keys |= _keys_of(model, pk_set, using)
-    purge(keys, using=using)
+    # A link made or undone between rows that stay public: their pages may be stale a moment.
+    purge(keys, using=using, soft=True)
 
 
 def _related_manager(instance, through, reverse):

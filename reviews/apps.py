@@ -17,6 +17,9 @@ class ReviewsConfig(AppConfig):
             Review,
             parents=["film"],
             placement=["status", "publish_at", "first_published_at"],
+            # A withdrawal, an unpublish or a later publish time takes a review out of view:
+            # purged hard, never served again from the front cache.
+            visibility=["status", "publish_at"],
             related=[
                 "other_films",
                 "soundtracks",

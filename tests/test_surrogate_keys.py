@@ -392,7 +392,7 @@ def test_a_key_purged_soft_and_hard_in_one_transaction_is_purged_hard(sent, cata
     review, film = catalogue["ares"]["review"], catalogue["ares"]["film"]
     sent.clear()
     with transaction.atomic():
-        film.title = "Edited first"
+        film.synopsis = "Edited first"
         film.save()  # soft: film:<pk>
         review.status = Review.Status.WITHDRAWN
         review.save()  # hard: the review, its film, the lists
@@ -400,14 +400,35 @@ def test_a_key_purged_soft_and_hard_in_one_transaction_is_purged_hard(sent, cata
     (purged,) = sent
     assert {f"film:{film.pk}", f"review:{review.pk}", "list:review"} <= purged
     sent.clear()
+    legacy = catalogue["legacy"]
     with transaction.atomic():
-        catalogue["legacy"]["film"].title = "Edited"
-        catalogue["legacy"]["film"].save()  # soft, and nothing else purges it
-        ReviewFactory(film=film)  # hard: film:<pk> of the other film, the list
+        legacy["director"].bio = "Edited"
+        legacy["director"].save()  # soft, and nothing else purges it
+        legacy["review"].delete()  # hard: the review, its film, the lists
     hard, soft = sent
-    assert sent.soft == [soft] == [{f"film:{catalogue['legacy']['film'].pk}"}]
-    assert f"film:{film.pk}" in hard
+    assert sent.soft == [soft] == [{f"person:{legacy['director'].pk}"}]
+    assert {f"film:{legacy['film'].pk}", "list:review"} <= hard
     assert not hard & soft
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_takes_nothing_out_of_view_is_purged_soft(sent, catalogue):
+    ares, legacy = catalogue["ares"], catalogue["legacy"]
+    review = ares["review"]
+    sent.clear()
+    ReviewFactory(film=ares["film"])  # a new row
+    review.film = legacy["film"]  # moved to another film's page
+    review.save()
+    ares["film"].title = "Retitled"  # moved on the film list
+    ares["film"].save()
+    review.tags.clear()  # a link undone
+    assert len(sent) >= 4
+    assert sent.soft == sent
+    soft = list(sent.soft)
+    review.publish_at = review.publish_at.replace(year=review.publish_at.year + 50)
+    review.save()  # a later publish time hides it: hard
+    assert sent.soft == soft
+    assert {f"review:{review.pk}", "list:review"} <= sent[-1]
 
 
 @pytest.mark.django_db(transaction=True)
