@@ -11,6 +11,12 @@ urlpatterns = [
     path("reviews/feed/atom/", feeds.LatestReviewsAtomFeed(), name="atom_feed"),
     path("reviews/<slug:slug>/", views.ReviewDetailView.as_view(), name="review_detail"),
     path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag_detail"),
+    path("tags/<slug:slug>/feed/", feeds.TagReviewsFeed(), name="tag_feed"),
+    path("tags/<slug:slug>/feed/atom/", feeds.TagReviewsAtomFeed(), name="tag_atom_feed"),
+    path("films/<slug:slug>/feed/", feeds.FilmReviewsFeed(), name="film_feed"),
+    path("films/<slug:slug>/feed/atom/", feeds.FilmReviewsAtomFeed(), name="film_atom_feed"),
+    path("people/<slug:slug>/feed/", feeds.PersonReviewsFeed(), name="person_feed"),
+    path("people/<slug:slug>/feed/atom/", feeds.PersonReviewsAtomFeed(), name="person_atom_feed"),
     path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author_detail"),
     path("people/<slug:slug>/reviews/", views.PersonReviewsView.as_view(), name="person_reviews"),
     path(
