@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.static import serve
 
@@ -28,13 +29,24 @@ urlpatterns = [
     path("", include("reviews.urls")),
 ]
 
+
+def serve_media(request, path, document_root):
+    """A media file from ``document_root``, as ``django.views.static.serve`` does, except that a
+    name the filesystem refuses outright (longer than it allows) is a 404, as any other name
+    that names no file, not an OSError's 500."""
+    try:
+        return serve(request, path, document_root=document_root)
+    except OSError as error:
+        raise Http404("No such file.") from error
+
+
 if settings.SERVE_MEDIA:
     # Local media through Django: development and `make serve`. In production a proxy or the
     # object store serves media (README, "Media storage").
     urlpatterns.append(
         re_path(
             rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
-            serve,
+            serve_media,
             {"document_root": settings.MEDIA_ROOT},
         )
     )
