@@ -235,8 +235,8 @@ def write_report(path, report, options):
         "middleware and server. *Ceiling*: the same bytes as a static file from nginx "
         "(bench/nginx.conf, 2 workers, keep-alive).",
         "- *Queries*: counted in-process (bench/probe.py) with the page cache off; search "
-        "counted with `q=a`, which finds reviews, films, people and tracks at any size (the "
-        "load uses a rarer word, `q=labyrinth`).",
+        "counted with `q=score`, which finds reviews and albums at any size on both databases "
+        "(the load uses a rarer word, `q=labyrinth`).",
         "",
     ]
     target_lines = []
