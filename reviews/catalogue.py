@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
-from reviews import discussed
+from reviews import discussed, feeds
 from reviews.models import Review
 from soundtracks.catalogue import FilmWithMusicView, FranchiseWithMusicView, PersonWithAlbumsView
 from soundtracks.views import SoundtrackDetailView
@@ -43,6 +43,9 @@ class FilmWithReviewsView(FilmWithMusicView):
         published = Review.objects.published().for_listing()
         context["reviews"] = published.filter(film=self.object)
         context["mentions"] = published.filter(other_films=self.object)
+        context["feeds"] = feeds.alternates(
+            feeds.FilmReviewsFeed, feeds.FilmReviewsAtomFeed, self.object
+        )
         return context
 
 
@@ -78,6 +81,9 @@ class PersonWithReviewsView(PersonWithAlbumsView):
         context["discussed"] = newest_discussing(
             discussed.discussing_person(person),
             reverse("reviews:person_reviews", args=[person.slug]),
+        )
+        context["feeds"] = feeds.alternates(
+            feeds.PersonReviewsFeed, feeds.PersonReviewsAtomFeed, person
         )
         return context
 

@@ -7,6 +7,7 @@ reads it as it is, and each feed runs a fixed number of queries however long its
 """
 
 import re
+from dataclasses import dataclass
 from html import escape, unescape
 from urllib.parse import urljoin
 
@@ -230,3 +231,36 @@ class PersonReviewsAtomFeed(PersonReviewsFeed):
 class TagReviewsAtomFeed(TagReviewsFeed):
     feed_type = FullTextAtomFeed
     url_name = "reviews:tag_atom_feed"
+
+
+# Autodiscovery: the <link rel="alternate"> a page puts in its head (templates/base.html renders
+# a page's ``feeds``, then the site's own).
+
+
+@dataclass(frozen=True)
+class Alternate:
+    title: str
+    url: str
+    type: str
+
+
+def alternates(rss, atom, obj, checked=False):
+    """The ``Alternate`` links to ``obj``'s feeds (``rss`` and ``atom``, feed classes), as a
+    callable the page's template calls when it renders its head: none when no published review
+    is of ``obj``, whose feeds are then 404s. ``checked``: its page has already made sure there
+    is one (a tag's page is a 404 otherwise), and no query asks again; else one EXISTS does."""
+
+    def links():
+        if not checked and not rss().reviews_of(obj).exists():
+            return []
+        title = rss().title(obj)
+        return [
+            Alternate(
+                f"{title} (RSS)", reverse(rss.url_name, args=[obj.slug]), "application/rss+xml"
+            ),
+            Alternate(
+                f"{title} (Atom)", reverse(atom.url_name, args=[obj.slug]), "application/atom+xml"
+            ),
+        ]
+
+    return links

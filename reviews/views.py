@@ -8,7 +8,7 @@ from films.models import Credit, Franchise, Person
 from pagecache import keys
 from pagemeta import fragments, seo
 from pagemeta.pages import PageMixin
-from reviews import discussed, structured_data
+from reviews import discussed, feeds, structured_data
 from reviews.models import Author, Review, Tag
 from reviews.preview import SHARE_PARAMETER, PreviewMixin
 from soundtracks.models import Cue, Soundtrack
@@ -140,6 +140,13 @@ class TagDetailView(ReviewsOfMixin, ListView):
     model = Tag
     review_relation = "tags"
     template_name = "reviews/tag_detail.html"
+
+    def get_context_data(self, **kwargs):
+        # The tag's page is a 404 without a published review: so would its feeds be.
+        alternates = feeds.alternates(
+            feeds.TagReviewsFeed, feeds.TagReviewsAtomFeed, self.object, checked=True
+        )
+        return super().get_context_data(feeds=alternates, **kwargs)
 
     def get_meta(self):
         return {

@@ -291,3 +291,57 @@ def test_feeds_name_what_they_show_for_the_page_cache(client, catalogue):
         # Any review joining or leaving the list purges it; so does a change to its object.
         assert {"list:review", *own} <= names, path
         assert f"review:{catalogue['of_ares'].pk}" in names, path
+
+
+# Autodiscovery
+
+ALTERNATE = re.compile(r'<link rel="alternate" type="([^"]+)" title="([^"]+)" href="([^"]+)">')
+
+
+def alternates(client, path):
+    response = client.get(path)
+    assert response.status_code == 200, path
+    head = response.content.decode().partition("</head>")[0]
+    return ALTERNATE.findall(head)
+
+
+SITE_FEEDS = [
+    ("application/rss+xml", "Cuesheet: latest reviews (RSS)", "/reviews/feed/"),
+    ("application/atom+xml", "Cuesheet: latest reviews (Atom)", "/reviews/feed/atom/"),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "own"),
+    [
+        ("/", None),
+        ("/reviews/", None),
+        ("/films/tron-ares/", "/films/tron-ares/feed/"),
+        ("/people/trent-reznor/", "/people/trent-reznor/feed/"),
+        ("/people/nine-inch-nails/", "/people/nine-inch-nails/feed/"),
+        ("/tags/tron/", "/tags/tron/feed/"),
+    ],
+)
+def test_pages_announce_their_own_feeds_then_the_sites(client, tron, path, own):
+    found = alternates(client, path)
+    assert found[-2:] == SITE_FEEDS
+    if own:
+        assert [href for _, _, href in found[:-2]] == [own, f"{own}atom/"]
+    else:
+        assert found == SITE_FEEDS
+    for content_type, title, href in found:
+        response = client.get(href)
+        assert response.status_code == 200, href
+        assert response["Content-Type"] == f"{content_type}; charset=utf-8", href
+        feed = read(client, href)
+        assert title.startswith(feed.feed.title), href
+        assert feed.entries, href
+
+
+def test_a_page_without_published_reviews_announces_only_the_sites_feeds(client):
+    film = FilmFactory(slug="unreviewed")
+    person = PersonFactory(slug="unreviewed")
+    CreditFactory(film=film, person=person)
+    hidden_reviews(film=film)
+    for path in ["/films/unreviewed/", "/people/unreviewed/"]:
+        assert alternates(client, path) == SITE_FEEDS, path

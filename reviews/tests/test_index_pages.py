@@ -264,9 +264,11 @@ def build_all_of_a_person(size):
 # page: (builder, queries). The person and franchise pages run what they ran before, plus the
 # reviews and their bylines (a franchise without albums skips their artists); the page of all
 # of them: the person, the count, the page of reviews and their bylines.
+# And one on a person's page: whether any published review discusses them, for the links to
+# their feeds in its head (reviews.feeds.alternates).
 QUERY_COUNTS = {
-    "person (a member of a group)": (build_member, 9),
-    "person (a group)": (build_group, 7),
+    "person (a member of a group)": (build_member, 10),
+    "person (a group)": (build_group, 8),
     "franchise": (build_franchise, 7),
     "all the reviews discussing a person": (build_all_of_a_person, 4),
 }
