@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from _pytest.nodeid import NodeId
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.color import no_style
@@ -26,10 +27,32 @@ SLOW_FIRST = (
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     # A stable sort: each module's own order holds (module-scoped fixtures rely on it), and
     # tests/browser/conftest.py, which runs after this, still puts the browser tests last.
     items.sort(key=lambda item: not item.nodeid.startswith(SLOW_FIRST))
+    if getattr(config.option, "loadgroup", False):
+        name_xdist_groups(items)
+
+
+def name_xdist_groups(items):
+    """Name each test of an ``xdist_group`` ``nodeid@group``, as ``--dist loadgroup`` needs.
+
+    pytest-xdist 3.8 names them by setting ``item._nodeid``, which pytest 9.2 no longer reads
+    (a node's id is ``item._id``): every group was ignored, so a group's module fixtures (the
+    Varnish stack, the two gunicorn workers on Redis db 5, the generated content) were built
+    on every worker that got one of its tests. This does what xdist means to.
+    """
+    for item in items:
+        groups = sorted(
+            {
+                str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                for mark in item.iter_markers("xdist_group")
+            }
+        )
+        suffix = "@" + "_".join(groups)
+        if groups and not item.nodeid.endswith(suffix):
+            item._id = NodeId.parse(item.nodeid + suffix)
 
 
 @pytest.fixture
