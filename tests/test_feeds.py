@@ -5,6 +5,7 @@ published, fixed query counts, and the pages that announce them."""
 import datetime
 import re
 from html.parser import HTMLParser
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
@@ -118,6 +119,22 @@ def test_each_item_carries_its_whole_body_and_its_standfirst(client, catalogue):
         assert content.value == review.body_html
         assert "<h2>A subhead</h2>" in content.value
         assert entry.author == ", ".join(a.name for a in review.authors.all())
+
+
+def test_the_body_is_in_the_elements_readers_look_for(client, catalogue):
+    """RSS: the content module's ``content:encoded``, its namespace declared; Atom: ``content``
+    of type html. Read with the standard library's XML parser, apart from feedparser."""
+    review = catalogue["of_ares"]
+    rss = ElementTree.fromstring(client.get("/films/ares/feed/").content)
+    (item,) = rss.iter("item")
+    assert item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded") == review.body_html
+    assert item.findtext("description") == review.dek
+    atom = ElementTree.fromstring(client.get("/films/ares/feed/atom/").content)
+    (entry,) = atom.iter("{http://www.w3.org/2005/Atom}entry")
+    content = entry.find("{http://www.w3.org/2005/Atom}content")
+    assert content.get("type") == "html"
+    assert content.text == review.body_html
+    assert entry.findtext("{http://www.w3.org/2005/Atom}summary") == review.dek
 
 
 @pytest.mark.parametrize("edition", ["", "atom/"])
