@@ -59,6 +59,14 @@ class ReviewQuerySet(models.QuerySet):
         sharing = self.model.objects.filter(shared, pk=models.OuterRef("pk"))
         return self.filter(models.Exists(sharing)).exclude(pk=review.pk)
 
+    def by_the_authors_of(self, review):
+        """Other reviews under any of ``review``'s bylines, as a correlated EXISTS (a review of
+        two bylines is listed once)."""
+        sharing = self.model.objects.filter(
+            authors__in=review.authors.all(), pk=models.OuterRef("pk")
+        )
+        return self.filter(models.Exists(sharing)).exclude(pk=review.pk)
+
     def matching(self, text):
         """Substring search in headline, standfirst and body, alike on SQLite and PostgreSQL."""
         return self.filter(

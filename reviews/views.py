@@ -14,6 +14,8 @@ from reviews.preview import SHARE_PARAMETER, PreviewMixin
 from soundtracks.models import Cue, Soundtrack
 
 RELATED_REVIEWS = 3
+# Under the article, beside its bylines' bios.
+MORE_BY_THE_AUTHORS = 3
 
 # What the review page's fragments show beyond the review's own row: fetched only to render them.
 FRAGMENT_PREFETCHES = (
@@ -71,11 +73,19 @@ class ReviewDetailView(PreviewMixin, PageMixin, DetailView):
         if not self.preview_mode:
             fragments.preload(
                 self.request,
-                *(f"review-{part}:{pk}" for part in ("head", "aside", "related", "json-ld")),
+                *(
+                    f"review-{part}:{pk}"
+                    for part in ("head", "aside", "authors", "related", "json-ld")
+                ),
             )
-        related = Review.objects.published().related_to(self.object).for_listing()
+        published = Review.objects.published()
+        related = published.related_to(self.object).for_listing()
+        more = published.by_the_authors_of(self.object).only("slug", "headline", "publish_at")
         return super().get_context_data(
-            related=related[:RELATED_REVIEWS], prepare_fragments=self.prepare_fragments, **kwargs
+            related=related[:RELATED_REVIEWS],
+            more_by_the_authors=more[:MORE_BY_THE_AUTHORS],
+            prepare_fragments=self.prepare_fragments,
+            **kwargs,
         )
 
     def get_meta(self):

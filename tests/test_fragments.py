@@ -95,7 +95,7 @@ def test_a_preview_is_never_stored(editor_client):
 def test_off_renders_every_time(client, review, settings, django_assert_num_queries):
     settings.FRAGMENT_CACHE_TIMEOUT = 0
     first = get(client, review.get_absolute_url())
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         second = get(client, review.get_absolute_url())
     assert second.content == first.content
 
