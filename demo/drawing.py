@@ -1,9 +1,10 @@
 """Illustrations that stand in for real artwork in the demo content, drawn with Pillow alone.
 
 They share one look — a dark field, a glowing perspective grid, one geometric motif per kind,
-the title — and each says in plain letters along its foot that it is an illustration, so that
-nobody takes it for a studio's poster or a photograph of a person. Nothing is downloaded, and
-the same arguments always give the same pixels.
+the title (except on a review's hero, which sits under the headline) — and each says in plain
+letters along its foot that it is an illustration, so that nobody takes it for a studio's
+poster or a photograph of a person. Nothing is downloaded, and the same arguments always give
+the same pixels.
 """
 
 import hashlib
@@ -54,7 +55,10 @@ def draw_illustration(kind, title, subtitle="", *, accent=None):
     image.alpha_composite(lines)
 
     pen = ImageDraw.Draw(image)
-    _title(pen, width, height, title, subtitle, colour, kind)
+    if kind != "hero":
+        # A hero sits under its review's headline: written into the picture too, it would say
+        # the headline twice. Posters, covers and portraits carry their titles, as real ones do.
+        _title(pen, width, height, title, subtitle, colour, kind)
     _notice(pen, width, height, NOTICES[kind], colour)
     return image.convert("RGB")
 
