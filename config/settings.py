@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "soundtracks",
     "reviews",
     "sitewide",
+    "api",
     "backups",
     "demo",
 ]
@@ -113,7 +114,9 @@ CACHES = {"default": parse_cache_url(env_str("CACHE_URL", "locmem://"))}
 # in-process page cache off; the keys still go out, for a front cache. Browsers keep a page
 # PAGE_CACHE_MAX_AGE seconds; a front cache that is purged (Varnish, a CDN) a day.
 PAGE_CACHE_APPS = ["films", "soundtracks", "reviews", "images"]
-PAGE_CACHE_EXCLUDE = ["/admin/", "/healthz"]
+# /api/ answers with its own ETags and a minute's max-age (api.http): its lists read parameters
+# (limit, offset, updated_since) the page cache would take off the request.
+PAGE_CACHE_EXCLUDE = ["/admin/", "/healthz", "/api/"]
 PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 600)
 PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
 PAGE_CACHE_FRONT_MAX_AGE = env_int("PAGE_CACHE_FRONT_MAX_AGE", 86400)

@@ -21,6 +21,7 @@ urlpatterns = [
         name="view_on_site",
     ),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     # Home, search, the sitemap, robots.txt and the health check: what spans apps.
     path("", include("sitewide.urls")),
     # Film and album pages route to the reviews layer's views, which add their reviews.

@@ -63,6 +63,10 @@ QUERY_PARAMETERS = {
         *("term", "app_label", "model_name", "field_name", "page"),
         *("film", "franchise"),  # a scoped chooser's scope (soundtracks/admin_cues.py)
     ],
+    "api:review_list": ["limit", "offset", "film", "person", "updated_since"],
+    "api:film_list": ["limit", "offset", "updated_since"],
+    "api:person_list": ["limit", "offset"],
+    "api:soundtrack_list": ["limit", "offset", "updated_since"],
 }
 #: Every public listing paginates by ``page``.
 PUBLIC_QUERY_PARAMETERS = ["page", "q"]
@@ -77,6 +81,7 @@ READS_THE_QUERY_STRING = {
     "soundtracks/admin_cues.py",  # a scoped chooser's film or franchise (admin:autocomplete)
     "reviews/preview.py",
     "sitewide/views.py",
+    "api/api.py",  # the lists' next links (their parameters are swept above)
 }
 
 _ROUTE_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
