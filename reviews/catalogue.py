@@ -44,7 +44,7 @@ class FilmWithReviewsView(FilmWithMusicView):
         context["reviews"] = published.filter(film=self.object)
         context["mentions"] = published.filter(other_films=self.object)
         context["feeds"] = feeds.alternates(
-            feeds.FilmReviewsFeed, feeds.FilmReviewsAtomFeed, self.object
+            feeds.FilmReviewsFeed, feeds.FilmReviewsAtomFeed, self.object, self.request
         )
         return context
 
@@ -83,7 +83,7 @@ class PersonWithReviewsView(PersonWithAlbumsView):
             reverse("reviews:person_reviews", args=[person.slug]),
         )
         context["feeds"] = feeds.alternates(
-            feeds.PersonReviewsFeed, feeds.PersonReviewsAtomFeed, person
+            feeds.PersonReviewsFeed, feeds.PersonReviewsAtomFeed, person, self.request
         )
         return context
 

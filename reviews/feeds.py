@@ -7,22 +7,25 @@ reads it as it is, and each feed runs a fixed number of queries however long its
 """
 
 import re
-from dataclasses import dataclass
 from html import escape, unescape
 from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import format_html_join
 
-from films.models import Film, Person
+from films.models import Credit, Film, Person
 from pagecache import keys
+from pagemeta import fragments
 from pagemeta.seo import absolute_url
 from reviews import discussed
 from reviews.models import Review, Tag
+from soundtracks.models import Soundtrack
 
 FEED_LENGTH = 20
 
@@ -162,6 +165,18 @@ class ReviewsOfFeed(LatestReviewsFeed):
     def reviews_of(self, obj):
         raise NotImplementedError
 
+    def announces(self, obj):
+        """Whether ``obj`` has feeds, for its page's head, and the keys of what would change
+        the answer: the review found (withdrawn, it is purged), or else what a review newly
+        discussing ``obj`` would purge (``watch``)."""
+        found = next(iter(self.reviews_of(obj).order_by().only("pk")[:1]), None)  # tagged
+        if found is None:
+            self.watch(obj)
+        return found is not None
+
+    def watch(self, obj):
+        """Add the keys a review that comes to be of ``obj`` purges, besides ``obj``'s own."""
+
     def link(self, obj):
         return absolute_url(obj.get_absolute_url())
 
@@ -187,6 +202,11 @@ class FilmReviewsFeed(ReviewsOfFeed):
     def reviews_of(self, film):
         return discussed.discussing(Film.objects.filter(pk=film.pk).values("pk"))
 
+    def watch(self, film):
+        keys.add_rows(Film, [film.pk])  # a review of it, or of it among others
+        albums = Soundtrack.objects.filter(film=film.pk).values_list("pk", flat=True)
+        keys.add_rows(Soundtrack, albums)  # a review of one of its albums
+
 
 class PersonReviewsFeed(ReviewsOfFeed):
     """The reviews discussing a person or a group (``reviews.discussed``)."""
@@ -202,6 +222,16 @@ class PersonReviewsFeed(ReviewsOfFeed):
 
     def reviews_of(self, person):
         return discussed.discussing_person(person)
+
+    def watch(self, person):
+        # Their films and albums and their groups': a credit or an album's artist added is a
+        # change of the person's row (pagecache.keys), a membership one of the group's.
+        people = Person.objects.filter(Q(pk=person.pk) | Q(members=person.pk)).values("pk")
+        films = set(Credit.objects.filter(person__in=people).values_list("film", flat=True))
+        albums = Soundtrack.objects.filter(Q(film__in=films) | Q(artists__in=people))
+        keys.add_rows(Person, [person.pk])
+        keys.add_rows(Film, films)
+        keys.add_rows(Soundtrack, set(albums.values_list("pk", flat=True)))
 
 
 class TagReviewsFeed(ReviewsOfFeed):
@@ -237,30 +267,32 @@ class TagReviewsAtomFeed(TagReviewsFeed):
 # a page's ``feeds``, then the site's own).
 
 
-@dataclass(frozen=True)
-class Alternate:
-    title: str
-    url: str
-    type: str
+def alternates(rss, atom, obj, request=None, checked=False):
+    """The ``<link rel="alternate">`` elements of ``obj``'s feeds (``rss`` and ``atom``, feed
+    classes), as a callable the page's template calls when it renders its head; none when no
+    published review is of ``obj``, whose feeds are then 404s. Whether there is one is asked
+    in a fragment of its own (``pagemeta.fragments``): a page served from its fragments asks
+    nothing. ``checked``: the page has made sure already (a tag's page is a 404 otherwise)."""
 
-
-def alternates(rss, atom, obj, checked=False):
-    """The ``Alternate`` links to ``obj``'s feeds (``rss`` and ``atom``, feed classes), as a
-    callable the page's template calls when it renders its head: none when no published review
-    is of ``obj``, whose feeds are then 404s. ``checked``: its page has already made sure there
-    is one (a tag's page is a 404 otherwise), and no query asks again; else one EXISTS does."""
+    def render():
+        if not checked and not rss().announces(obj):
+            return ""
+        title = rss().title(obj)
+        editions = [(rss, "RSS", "application/rss+xml"), (atom, "Atom", "application/atom+xml")]
+        # Each on a line of its own, and before the site's (templates/base.html).
+        return format_html_join(
+            "",
+            '<link rel="alternate" type="{}" title="{} ({})" href="{}">\n  ',
+            (
+                (content_type, title, name, reverse(feed.url_name, args=[obj.slug]))
+                for feed, name, content_type in editions
+            ),
+        )
 
     def links():
-        if not checked and not rss().reviews_of(obj).exists():
-            return []
-        title = rss().title(obj)
-        return [
-            Alternate(
-                f"{title} (RSS)", reverse(rss.url_name, args=[obj.slug]), "application/rss+xml"
-            ),
-            Alternate(
-                f"{title} (Atom)", reverse(atom.url_name, args=[obj.slug]), "application/atom+xml"
-            ),
-        ]
+        if checked:
+            return render()
+        name = f"feed-links:{obj._meta.model_name}:{obj.pk}"
+        return fragments.cached(name, render, request=request)
 
     return links

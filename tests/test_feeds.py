@@ -10,6 +10,9 @@ from xml.etree import ElementTree
 import feedparser
 import pytest
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from films.tests.factories import CreditFactory, FilmFactory, PersonFactory
@@ -362,3 +365,50 @@ def test_a_page_without_published_reviews_announces_only_the_sites_feeds(client)
     hidden_reviews(film=film)
     for path in ["/films/unreviewed/", "/people/unreviewed/"]:
         assert alternates(client, path) == SITE_FEEDS, path
+
+
+@pytest.fixture
+def fragments_on(settings):
+    settings.FRAGMENT_CACHE_TIMEOUT = 600
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def announced(client, path):
+    return [href for _, _, href in alternates(client, path)[:-2]]
+
+
+@pytest.mark.usefixtures("fragments_on")
+def test_the_links_come_and_go_with_the_reviews_discussing_the_page(client):
+    """The answer is kept as a fragment: a review coming to discuss the film or the person, or
+    going, is seen on the next rendering of the page."""
+    film = FilmFactory(slug="grid")
+    composer, group = PersonFactory(slug="composer"), PersonFactory(slug="band", is_group=True)
+    group.members.add(composer)
+    CreditFactory(film=film, person=composer, role="composer")
+    elsewhere = FilmFactory(slug="elsewhere")
+    album = SoundtrackFactory(film=elsewhere)
+    for path in ["/films/grid/", "/people/composer/", "/people/band/", "/films/elsewhere/"]:
+        assert announced(client, path) == [], path
+        with CaptureQueriesContext(connection) as served:
+            assert announced(client, path) == [], path
+        assert not any("reviews_review" in query["sql"] for query in served), path
+
+    review = ReviewFactory(film=film)
+    assert announced(client, "/films/grid/") == ["/films/grid/feed/", "/films/grid/feed/atom/"]
+    assert announced(client, "/people/composer/")[0] == "/people/composer/feed/"
+    assert announced(client, "/people/band/") == []
+
+    # A review of another film's album, whose artist the group is: the group's, its member's.
+    album.artists.add(group)
+    of_album = ReviewFactory(film=None)
+    of_album.soundtracks.add(album)
+    assert announced(client, "/people/band/")[0] == "/people/band/feed/"
+    assert announced(client, "/films/elsewhere/")[0] == "/films/elsewhere/feed/"
+
+    review.status = Review.Status.WITHDRAWN
+    review.save()
+    assert announced(client, "/films/grid/") == []
+    for href in announced(client, "/people/composer/"):
+        assert client.get(href).status_code == 200, href

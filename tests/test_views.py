@@ -566,14 +566,15 @@ QUERY_COUNTS = {
     "author": (build_author_page, 1, 30, 4),
     "film list": (build_film_list, 2, 60, 3),
     # One more on a film's or person's page: whether a published review discusses it, for the
-    # links to its feeds in the head (reviews.feeds.alternates).
+    # links to its feeds in the head (reviews.feeds.alternates); without one, what a review that
+    # comes to discuss it would purge (two more for a person: their films, their albums).
     "film": (build_film_page, 2, 40, 9),
     # One more than before the cue sheet: each track's cue links, for how the film uses it.
     "soundtrack": (build_soundtrack_page, 3, 60, 8),
     # One fewer: a group's albums come with their films in one query. One more: the reviews
     # that discuss them (none here; their bylines are one more: reviews/tests/test_index_pages.py).
-    "person (a member of groups)": (build_member_page, 2, 40, 9),
-    "person (a group)": (build_group_page, 2, 40, 7),
+    "person (a member of groups)": (build_member_page, 2, 40, 11),
+    "person (a group)": (build_group_page, 2, 40, 9),
     # One more: the themes of the franchise and of its films. One more: its films' reviews.
     "franchise": (build_franchise_page, 2, 12, 7),
     # One a kind (six: its page with rank, snippet and total), and the reviews' bylines.
