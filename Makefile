@@ -11,8 +11,12 @@ MANAGE := $(PY) manage.py
 # Rewritten after each install: a newer uv.lock, or other EXTRAS, triggers a sync.
 STAMP = $(VENV)/.installed$(foreach extra,dev $(EXTRAS),-$(extra))
 UV := $(VENV)/tools/bin/uv
-# uv installs into this .venv with its interpreter, and never reaches for a Python of its own.
-UV_RUN := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON=$(PY) UV_PYTHON_DOWNLOADS=never $(UV)
+# uv installs into this .venv with its interpreter, and never reaches for a Python of its own,
+# and writes the packages' bytecode as it installs them: where PYTHONDONTWRITEBYTECODE is set (as
+# on CI machines), every process would otherwise compile Django from source (django.setup() 1.0 s
+# against 0.38 s, each test worker's start 6.0 s against 2.4 s).
+UV_RUN := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON=$(PY) UV_PYTHON_DOWNLOADS=never \
+	UV_COMPILE_BYTECODE=1 $(UV)
 # Extras installed beside dev: EXTRAS=s3 for media on object storage.
 EXTRAS ?=
 SYNC := sync --locked $(foreach extra,dev $(EXTRAS),--extra $(extra))

@@ -714,7 +714,7 @@ def stand_in(varnishd, varnish_workdir):
     workdir = varnish_workdir()
     workdir.mkdir()
     backend = Backend()
-    thread = threading.Thread(target=backend.serve_forever, daemon=True)
+    thread = threading.Thread(target=backend.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     (workdir / "cuesheet-backends.vcl").write_text(render_backends([backend.port], "127.0.0.1"))
     port = free_port()

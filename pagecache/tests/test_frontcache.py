@@ -56,7 +56,7 @@ class Handler(BaseHTTPRequestHandler):
 @pytest.fixture
 def double():
     server = FrontCacheDouble()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     try:
         yield server
@@ -102,7 +102,7 @@ def test_a_soft_purge_names_its_keys_in_the_soft_header_only(double):
 
 def test_every_front_cache_is_purged(double):
     other = FrontCacheDouble()
-    thread = threading.Thread(target=other.serve_forever, daemon=True)
+    thread = threading.Thread(target=other.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     try:
         with override_settings(FRONT_CACHE_URLS=[double.url, other.url]):
