@@ -102,6 +102,10 @@ def scoped_results(request, queryset):
     match = getattr(request, "resolver_match", None)
     if match is None or match.url_name != "autocomplete":
         return queryset
+    if not queryset.ordered:
+        # The autocomplete pages its results (an annotated admin queryset drops the model's
+        # ordering): in a stable order, or a row could show on two pages and another on none.
+        queryset = queryset.order_by(*queryset.model._meta.ordering, "pk")
     query = request.GET
     scopes = SCOPES.get((query.get("app_label"), query.get("model_name"), query.get("field_name")))
     for name, (model, limit) in (scopes or {}).items():
