@@ -179,12 +179,6 @@ def review_detail(request, slug: str = SlugPath):
 # Films and their cue sheets ----------------------------------------------------------------
 
 
-def _films():
-    return Film.objects.prefetch_related(
-        Prefetch("credits", queryset=Credit.objects.select_related("person"))
-    )
-
-
 def _film(film):
     return {
         "slug": film.slug,
@@ -216,13 +210,13 @@ def film_list(
     offset: int = Offset,
     updated_since: IsoDatetime | None = UpdatedSince,
 ):
-    films = _by_change(_films().select_related("franchise"), _since(updated_since))
+    films = _by_change(Film.objects.with_credits(), _since(updated_since))
     return _page(request, films, limit, offset, _film)
 
 
 @api.get("/films/{slug}", response=answers(schemas.Film), tags=["films"])
 def film_detail(request, slug: str = SlugPath):
-    return _film(get_object_or_404(_films().select_related("franchise"), slug=slug))
+    return _film(get_object_or_404(Film.objects.with_credits(), slug=slug))
 
 
 @api.get("/films/{slug}/cues", response=answers(schemas.CueSheet), tags=["films"])
