@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "soundtracks",
     "reviews",
     "sitewide",
+    "planning",
     "api",
     "backups",
     "demo",

@@ -20,6 +20,8 @@ urlpatterns = [
         admin.site.admin_view(view_on_site),
         name="view_on_site",
     ),
+    # The editorial calendar and its iCalendar feeds, beside the admin's own pages.
+    path("admin/calendar/", include("planning.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     # Home, search, the sitemap, robots.txt and the health check: what spans apps.

@@ -188,7 +188,10 @@ class ReviewAdmin(InputSafeAdminMixin, EditorialAdmin):
         (
             "Publishing",
             {
-                "fields": ("status", "publish_at", "first_published_at", "last_material_change_at"),
+                "fields": (
+                    *("status", "planned_for", "publish_at"),
+                    *("first_published_at", "last_material_change_at"),
+                ),
                 "description": (
                     "Writers edit the reviews they created (see “Record”) while they are drafts "
                     "or in review, and submit them for review. Editors publish: leave the "

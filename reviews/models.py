@@ -159,6 +159,13 @@ class Review(SluggedModel):
         blank=True,
         help_text="When a published review goes live. A time in the future schedules it.",
     )
+    planned_for = models.DateField(
+        "planned for",
+        null=True,
+        blank=True,
+        help_text="The day the desk means to publish it, for the editorial calendar. A plan "
+        "only: it publishes and schedules nothing (the publish time does).",
+    )
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -201,6 +208,8 @@ class Review(SluggedModel):
             models.Index(fields=["film", "status", "publish_at"], name="review_film_live_idx"),
             # The admin's changelist and date hierarchy, all statuses.
             models.Index(fields=["publish_at", "id"], name="review_publish_at_idx"),
+            # The editorial calendar: a month of planned reviews.
+            models.Index(fields=["planned_for", "id"], name="review_planned_for_idx"),
         ]
         permissions = [
             ("publish_review", "Can publish, schedule and withdraw reviews, and share drafts"),

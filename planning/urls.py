@@ -1,0 +1,5 @@
+"""The editorial calendar: month and week views of reviews by planned date, and iCalendar feeds."""
+
+app_name = "planning"
+
+urlpatterns = []
