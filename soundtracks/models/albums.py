@@ -64,7 +64,12 @@ class Soundtrack(SluggedModel):
         blank=True,
         help_text="The people or groups behind the album; their pages list it.",
     )
-    label = models.CharField(max_length=300, blank=True)
+    label = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The label that issued the album. Several labels: separate them with commas, "
+        "e.g. “Interscope Records, Walt Disney Records”; each is then named on its own.",
+    )
     release_date = models.DateField(null=True, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SCORE)
     description = models.TextField(blank=True)
