@@ -82,7 +82,17 @@ class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
     error_messages = {
         **AdminAuthenticationForm.error_messages,
         "throttled": "Too many failed logins. Wait %(minutes)s minutes, then try again.",
+        "not_staff": (
+            "This account can’t use the editors’ admin: ask an editor to give it staff access."
+        ),
     }
+
+    def confirm_login_allowed(self, user):
+        # Asked only once the password is right, so it tells nothing to someone guessing one;
+        # the failure still counts against the throttle, as any refused login does.
+        if user.is_active and not user.is_staff:
+            raise ValidationError(self.error_messages["not_staff"], code="not_staff")
+        super().confirm_login_allowed(user)
 
     def clean(self):
         # The field has stripped and normalised it already; None when it was empty or too long,
