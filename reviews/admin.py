@@ -83,7 +83,9 @@ class ReviewAdminForm(OptimisticLockForm):
     def _post_clean(self):
         super()._post_clean()
         if self.instance.status == Review.Status.PUBLISHED:
-            problems = publication_problems(self.instance)
+            # The bylines about to be saved: the form writes many-to-many fields after this.
+            authors = self.cleaned_data.get("authors") if "authors" in self.fields else None
+            problems = publication_problems(self.instance, authors=authors)
             if problems:
                 self.add_error(
                     None,

@@ -129,12 +129,17 @@ def transition_comment(before_status, review, now):
     }[review.status]
 
 
-def publication_problems(review):
+def publication_problems(review, *, authors=None):
     """Everything a review still needs before it can be published, in plain words.
 
     An empty list means it may go live. A hero image needs alt text unless it is marked
-    decorative: the form asks for it too, but a review saved by code may lack it.
+    decorative: the form asks for it too, but a review saved by code may lack it. A review
+    goes out under a byline: ``authors`` are the ones about to be saved with it (a form's,
+    before its many-to-many fields are written); by default, the ones it has.
     """
+    if authors is None:
+        # all(), not exists(): the admin's changelist prefetches them for its actions.
+        authors = review.authors.all() if review.pk is not None else ()
     problems = []
     if not review.headline.strip():
         problems.append("a headline")
@@ -142,6 +147,8 @@ def publication_problems(review):
         problems.append("a standfirst")
     if not review.body.strip():
         problems.append("a body")
+    if not authors:
+        problems.append("an author")
     if review.film_id is None:
         problems.append("a primary film")
     hero = getattr(review, "hero_image", None)

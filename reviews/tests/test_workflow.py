@@ -167,6 +167,7 @@ def test_publish_checks_list_every_missing_item_at_once():
         "a headline",
         "a standfirst",
         "a body",
+        "an author",
         "a primary film",
         "alt text for the hero image",
     ]
@@ -174,7 +175,7 @@ def test_publish_checks_list_every_missing_item_at_once():
 
 def test_hero_alt_text_is_only_asked_for_when_there_is_a_hero():
     review = SimpleNamespace(headline="H", dek="D", body="B", film_id=1, hero_image=None)
-    assert publication_problems(review) == []
+    assert publication_problems(review, authors=["A. Writer"]) == []
 
 
 def test_admin_lists_every_missing_item_when_an_editor_publishes(client, editor):
