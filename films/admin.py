@@ -81,7 +81,10 @@ class PersonAdmin(
     autocomplete_fields = ("members", "photo")
     readonly_fields = ("member_of", "photo_preview")
     fieldsets = (
-        (None, {"fields": ("name", "slug", "is_group", "members", "member_of", "bio")}),
+        (
+            None,
+            {"fields": ("name", "sort_name", "slug", "is_group", "members", "member_of", "bio")},
+        ),
         ("Photo", {"fields": ("photo_preview", "photo")}),
         ("Elsewhere", {"fields": ("imdb_id", "musicbrainz_id")}),
     )

@@ -13,8 +13,9 @@ class FilmsConfig(AppConfig):
         # How the catalogue's rows appear on public pages, for the surrogate keys that purge
         # them: a credit is part of its film's page and is listed on its person's.
         keys.register(Franchise)
-        # A person's name places them on the people and composer indexes: a rename moves them.
-        keys.register(Person, placement=["name"])
+        # A person's sort key (from their name and sort name) places them on the people and
+        # composer indexes: a rename or a new sort name moves them.
+        keys.register(Person, placement=["sort_key", "name"])
         # The film list is in title order and a franchise's in its order, then by release: a
         # change to any of them moves the film between pages.
         keys.register(

@@ -59,19 +59,19 @@ class FilmListView(PageMixin, ListView):
 
 
 class PersonListView(PageMixin, ListView):
-    """Everyone in the catalogue, people and groups alike, by name; each with how many films
-    they are credited on."""
+    """Everyone in the catalogue, people and groups alike, people by surname and groups by name
+    (``Person.sort_key``); each with how many films they are credited on."""
 
     paginate_by = 50
     template_name = "films/person_list.html"
 
     def get_queryset(self):
         keys.add_list(Person)  # a person added anywhere joins it
-        # By name, explicitly: a query with an aggregate ignores Meta.ordering.
+        # Ordered explicitly: a query with an aggregate ignores Meta.ordering.
         return (
             Person.objects.select_related("photo")
             .annotate(film_count=Count("credits__film", distinct=True))
-            .order_by("name", "pk")
+            .order_by("sort_key", "name", "pk")
         )
 
     def get_meta(self):
@@ -86,8 +86,8 @@ class PersonListView(PageMixin, ListView):
 
 
 class ComposerListView(PageMixin, ListView):
-    """The people and groups credited with a film's music, by name, each with the films they
-    scored in release order."""
+    """The people and groups credited with a film's music, as the people index sorts them, each
+    with the films they scored in release order."""
 
     paginate_by = 50
     template_name = "films/composer_list.html"
@@ -103,7 +103,7 @@ class ComposerListView(PageMixin, ListView):
             Person.objects.filter(pk__in=composing.values("person"))
             .select_related("photo")
             .prefetch_related(Prefetch("credits", queryset=scored, to_attr="composer_credits"))
-            .order_by("name", "pk")
+            .order_by("sort_key", "name", "pk")
         )
 
     def get_meta(self):

@@ -2,7 +2,7 @@
 this layer's tests see both films' and albums' factories.
 
 Each is paginated as the other lists are (ListView: a page number that is no page is a 404),
-sorted by name or title, in the sitemap and the site's navigation, tagged as listing its model
+sorted by surname (people), name (groups) or title, in the sitemap and the site's navigation, tagged as listing its model
 for the page cache, and runs the same number of queries however much it lists.
 """
 
@@ -38,12 +38,36 @@ def composer(name, film=None, **kwargs):
     return person
 
 
-def test_people_are_listed_by_name_groups_and_all(client):
+def test_people_are_listed_by_surname_and_groups_by_name(client):
     PersonFactory(name="Wendy Carlos")
     PersonFactory(name="Daft Punk", is_group=True)
     PersonFactory(name="Atticus Ross")
+    PersonFactory(name="Nine Inch Nails", is_group=True)
+    PersonFactory(name="Joachim Rønning")
+    PersonFactory(name="The Null Corporation", is_group=True, sort_name="Null Corporation, The")
 
-    assert names_on(client.get("/people/")) == ["Atticus Ross", "Daft Punk", "Wendy Carlos"]
+    assert names_on(client.get("/people/")) == [
+        "Wendy Carlos",
+        "Daft Punk",
+        "Nine Inch Nails",
+        "The Null Corporation",
+        "Joachim Rønning",
+        "Atticus Ross",
+    ]
+
+
+def test_composers_are_listed_by_surname_too(client):
+    composer("Trent Reznor")
+    composer("Atticus Ross")
+    composer("Daft Punk", is_group=True)
+    composer("Wendy Carlos", sort_name="Carlos, Wendy")
+
+    assert names_on(client.get("/composers/")) == [
+        "Wendy Carlos",
+        "Daft Punk",
+        "Trent Reznor",
+        "Atticus Ross",
+    ]
 
 
 def test_a_person_on_the_index_says_how_many_films_they_are_credited_on(client):
@@ -65,7 +89,7 @@ def test_the_composer_index_lists_only_people_and_groups_with_composer_credits(c
 
     response = client.get("/composers/")
 
-    assert names_on(response) == ["Daft Punk", "Wendy Carlos"]
+    assert names_on(response) == ["Wendy Carlos", "Daft Punk"]
     assert 'href="/films/film-' in response.content.decode()
     assert "Music for" in response.content.decode()
 
