@@ -2,8 +2,8 @@
 and themes, as JSON under ``/api/``, with an OpenAPI document generated from ``api.schemas``.
 
 Lists page by ``limit``/``offset`` (``MAX_LIMIT`` rows at most) in a stable order, oldest change
-first (``updated_at``, then ``pk``; people, who carry no change time, by ``pk``), so a client
-syncing with ``updated_since`` and walking the offsets misses no row. Reviews are what
+first (``updated_at``, then ``pk``), so a client syncing with ``updated_since`` (on every list)
+and walking the offsets misses no row. Reviews are what
 ``Review.objects.published()`` says and nothing else: a draft, a scheduled or a withdrawn review
 is a 404 here as on the site. Bad parameters are a 422 with the reason, never a 500.
 """
@@ -275,13 +275,21 @@ def _person(person):
         "is_group": person.is_group,
         "bio": person.bio,
         "same_as": person.same_as,
+        "updated_at": person.updated_at,
     }
 
 
 @api.get("/people/", response=answers(schemas.PersonPage), tags=["people"])
-def person_list(request, limit: int = Limit, offset: int = Offset):
-    """People and groups by ``pk``: they carry no change time, so there is no ``updated_since``."""
-    return _page(request, Person.objects.order_by("pk"), limit, offset, _person)
+def person_list(
+    request,
+    limit: int = Limit,
+    offset: int = Offset,
+    updated_since: IsoDatetime | None = UpdatedSince,
+):
+    """People and groups, oldest change first."""
+    return _page(
+        request, _by_change(Person.objects.all(), _since(updated_since)), limit, offset, _person
+    )
 
 
 @api.get("/people/{slug}", response=answers(schemas.PersonDetail), tags=["people"])
@@ -363,6 +371,31 @@ def soundtrack_detail(request, slug: str = SlugPath):
 # Themes -----------------------------------------------------------------------------------
 
 
+def _theme(theme):
+    return {
+        "slug": theme.slug,
+        "name": theme.name,
+        "url": absolute_url(theme.get_absolute_url()),
+        "description": theme.description,
+        "film": theme.film.slug if theme.film else None,
+        "franchise": theme.franchise.slug if theme.franchise else None,
+        "updated_at": theme.updated_at,
+    }
+
+
+@api.get("/themes/", response=answers(schemas.ThemePage), tags=["themes"])
+def theme_list(
+    request,
+    limit: int = Limit,
+    offset: int = Offset,
+    updated_since: IsoDatetime | None = UpdatedSince,
+):
+    """Themes, oldest change first; each theme's page (``/api/themes/{slug}``) lists where it
+    plays."""
+    themes = Theme.objects.select_related("film", "franchise")
+    return _page(request, _by_change(themes, _since(updated_since)), limit, offset, _theme)
+
+
 @api.get("/themes/{slug}", response=answers(schemas.Theme), tags=["themes"])
 def theme_detail(request, slug: str = SlugPath):
     theme = get_object_or_404(
@@ -375,13 +408,7 @@ def theme_detail(request, slug: str = SlugPath):
         slug=slug,
     )
     return {
-        "slug": theme.slug,
-        "name": theme.name,
-        "url": absolute_url(theme.get_absolute_url()),
-        "description": theme.description,
-        "film": theme.film.slug if theme.film else None,
-        "franchise": theme.franchise.slug if theme.franchise else None,
-        "updated_at": theme.updated_at,
+        **_theme(theme),
         "appearances": [
             {
                 "film": _film_link(appearance.cue.film),

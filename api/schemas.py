@@ -53,6 +53,7 @@ class Person(Schema):
     is_group: bool
     bio: str
     same_as: list[str]
+    updated_at: datetime | None
 
 
 class PersonDetail(Person):
@@ -146,7 +147,7 @@ class Appearance(Schema):
     note: str
 
 
-class Theme(Schema):
+class ThemeSummary(Schema):
     slug: str
     name: str
     url: str
@@ -154,6 +155,9 @@ class Theme(Schema):
     film: str | None
     franchise: str | None
     updated_at: datetime | None
+
+
+class Theme(ThemeSummary):
     appearances: list[Appearance]
 
 
@@ -180,6 +184,10 @@ class PersonPage(Page):
 
 class SoundtrackPage(Page):
     results: list[Soundtrack]
+
+
+class ThemePage(Page):
+    results: list[ThemeSummary]
 
 
 class Error(Schema):

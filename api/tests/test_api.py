@@ -7,11 +7,11 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from films.models import Film
+from films.models import Film, Person
 from films.tests.factories import FilmFactory, PersonFactory
 from reviews.models import Review
 from reviews.tests.factories import ReviewFactory
-from soundtracks.models import Cue
+from soundtracks.models import Cue, Theme
 from soundtracks.tests.factories import ThemeAppearanceFactory, ThemeFactory
 
 TRON_ARES_REVIEW = "tron-ares-nine-inch-nails-score-review"
@@ -98,6 +98,28 @@ def test_updated_since_gives_what_changed_at_or_after_it(client, tron):
 
 
 @pytest.mark.parametrize(
+    ("path", "model", "make"),
+    [
+        ("/api/people/", Person, lambda slug: PersonFactory(slug=slug)),
+        ("/api/themes/", Theme, lambda slug: ThemeFactory(slug=slug)),
+    ],
+)
+def test_people_and_themes_sync_by_updated_since_too(client, tron, path, model, make):
+    old, edited = make("old-row"), make("edited-row")
+    model.objects.filter(pk=old.pk).update(updated_at=timezone.now() - datetime.timedelta(days=30))
+    since = (timezone.now() - datetime.timedelta(days=1)).isoformat()
+    edited.name = "Renamed"
+    edited.save()
+
+    changed = slugs(client.get(path, {"updated_since": since, "limit": 100}))
+
+    assert "edited-row" in changed
+    assert "old-row" not in changed
+    assert slugs(client.get(path, {"limit": 100}))[-1] == "edited-row"
+    assert client.get(path, {"limit": 100}).json()["results"][-1]["updated_at"]
+
+
+@pytest.mark.parametrize(
     "value",
     [
         "yesterday",
@@ -110,7 +132,13 @@ def test_updated_since_gives_what_changed_at_or_after_it(client, tron):
     ],
 )
 def test_malformed_updated_since_is_a_422(client, tron, value):
-    for path in ("/api/reviews/", "/api/films/", "/api/soundtracks/"):
+    for path in (
+        "/api/reviews/",
+        "/api/films/",
+        "/api/people/",
+        "/api/soundtracks/",
+        "/api/themes/",
+    ):
         response = client.get(path, {"updated_since": value})
         assert response.status_code == 422, (path, value, response.content)
         assert response.json()["detail"]
@@ -134,7 +162,13 @@ def test_malformed_updated_since_is_a_422(client, tron, value):
     ],
 )
 def test_hostile_page_parameters_are_a_422(client, tron, query):
-    for path in ("/api/reviews/", "/api/films/", "/api/people/", "/api/soundtracks/"):
+    for path in (
+        "/api/reviews/",
+        "/api/films/",
+        "/api/people/",
+        "/api/soundtracks/",
+        "/api/themes/",
+    ):
         response = client.get(f"{path}?{query}")
         assert response.status_code == 422, (path, query)
         assert response.json()["detail"]
@@ -306,6 +340,7 @@ def test_openapi_document_lists_every_operation(client, db):
         "/api/people/{slug}",
         "/api/soundtracks/",
         "/api/soundtracks/{slug}",
+        "/api/themes/",
         "/api/themes/{slug}",
     }
     assert all(set(item) == {"get"} for item in document["paths"].values())
@@ -354,6 +389,7 @@ def test_an_edit_is_visible_at_once_with_the_page_cache_on(client, tron):
         # the film, its cues, composers, track links (with tracks, albums), themes
         ("/api/films/tron-ares/cues", 5),
         ("/api/people/", 2),
+        ("/api/people/?updated_since=2000-01-01T00:00:00Z", 2),
         # the person, members, groups, credits (with films)
         ("/api/people/nine-inch-nails", 4),
         # count, page (with films), artists
@@ -379,3 +415,7 @@ def test_theme_query_count_is_fixed(client, tron, django_assert_num_queries):
     # the theme (with film, franchise), appearances (with cues, films)
     with django_assert_num_queries(2):
         assert client.get("/api/themes/the-grid").status_code == 200
+    # count, page (with films, franchises)
+    with django_assert_num_queries(2):
+        listed = slugs(client.get("/api/themes/?updated_since=2000-01-01T00:00:00Z"))
+    assert len(listed) == Theme.objects.count() > 1
