@@ -3,7 +3,8 @@
 ``EditorialAdmin`` is all of it together. Its parts live by concern: ``admin_history``
 (revision blocks, history, compare, revert), ``admin_recovery`` (recover deleted rows),
 ``admin_deletion`` (deletes refused while published pages rely on them), ``admin_input``
-(bad input as form errors); this module keeps the audit stamps and the lock-version fields, and
+(bad input as form errors), ``autosave`` (drafts autosaved and restored), ``conflict`` (a stale
+save resolved field by field); this module keeps the audit stamps and the lock-version fields, and
 re-exports the mixins so ``from editorial.admin import …`` names every one of them.
 
 ``AuditedAdminMixin`` stamps who created and last changed a row and shows it. ``RevisionBlockMixin``
@@ -19,6 +20,8 @@ from django.contrib.admin.utils import flatten_fieldsets
 from editorial.admin_deletion import GuardedDeleteMixin, GuardedInlineFormSet, reliance_html
 from editorial.admin_history import RevisionBlockMixin, RevisionHistoryMixin
 from editorial.admin_recovery import RecoverDeletedMixin
+from editorial.autosave import AutosaveAdminMixin, DraftRestoreMixin
+from editorial.conflict import ConflictAdminMixin
 from editorial.locking import LOCK_FIELD, OptimisticLockForm
 
 AUDIT_FIELDS = ("created_by", "created_at", "updated_by", "updated_at")
@@ -60,8 +63,9 @@ class LockedInlineMixin:
         return formset
 
 
-class LockedAdminMixin:
-    """The admin of a ``LockVersionModel``: its add and change forms refuse a stale save."""
+class LockedAdminMixin(ConflictAdminMixin):
+    """The admin of a ``LockVersionModel``: its add and change forms refuse a stale save, and
+    show the refused and the saved values side by side to resolve it (``editorial.conflict``)."""
 
     form = OptimisticLockForm
 
@@ -99,16 +103,21 @@ class EditorialAdmin(
     RecoverDeletedMixin,
     GuardedDeleteMixin,
     AuditedAdminMixin,
+    ConflictAdminMixin,
     RevisionHistoryMixin,
     admin.ModelAdmin,
 ):
     """A model editors write: audited, versioned, with history, compare and revert,
-    recovery once deleted, and deletes refused while published pages rely on it."""
+    recovery once deleted, deletes refused while published pages rely on it, and a stale save
+    resolved field by field. ``AutosaveAdminMixin`` before it adds autosaved drafts."""
 
 
 __all__ = [
     "AUDIT_FIELDS",
     "AuditedAdminMixin",
+    "AutosaveAdminMixin",
+    "ConflictAdminMixin",
+    "DraftRestoreMixin",
     "EditorialAdmin",
     "GuardedDeleteMixin",
     "GuardedInlineFormSet",

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, router
 from django.db.models import ProtectedError, RestrictedError
 from django.db.models.deletion import Collector
@@ -205,3 +206,70 @@ def _refuse_if_relied_on(sender, instance, origin=None, **kwargs):
             f"Not deleted: {'; '.join(map(str, found))}.",
             {reliance.dependent for reliance in found},
         )
+
+
+# Drafts ------------------------------------------------------------------------------------
+
+
+class DraftBufferQuerySet(models.QuerySet):
+    def of(self, user, model, object_id):
+        """The one buffer of ``user`` for a row (``object_id`` None: a new, unsaved row)."""
+        content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+        return self.filter(
+            user=user,
+            content_type=content_type,
+            object_id=None if object_id is None else str(object_id),
+        )
+
+
+class DraftBuffer(models.Model):
+    """What one person last had in an admin form and has not saved: one per person and row.
+
+    Written by the form's autosave every few seconds, and by the conflict view when it merges a
+    refused save. It never touches the row it belongs to, makes no revision and no log entry: a
+    real save deletes it. ``data`` is the form as the browser posts it (a list of ``[name,
+    value]`` pairs) and ``fields`` the form fields it holds, so that a field the form did not
+    have then is left as it is now.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="draft_buffers"
+    )
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    # Text, like the admin log's object id: any model's primary key. Empty for an add form.
+    object_id = models.CharField(max_length=255, null=True, blank=True)
+    data = models.JSONField(default=list)
+    fields = models.JSONField(default=list)
+    base_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The lock version of the row the form was loaded from; empty for a new row.",
+    )
+    saved_at = models.DateTimeField()
+
+    objects = DraftBufferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-saved_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "content_type", "object_id"],
+                condition=models.Q(object_id__isnull=False),
+                name="draft_buffer_one_per_user_and_row",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "content_type"],
+                condition=models.Q(object_id__isnull=True),
+                name="draft_buffer_one_new_row_per_user_and_model",
+            ),
+        ]
+
+    def __str__(self):
+        what = (
+            f"{self.content_type} {self.object_id}"
+            if self.object_id
+            else f"new {self.content_type}"
+        )
+        return f"Unsaved draft of {what} by {self.user}"
