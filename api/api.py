@@ -120,6 +120,7 @@ def _reviews():
         Review.objects.published()
         .select_related("film")
         .prefetch_related("other_films", "soundtracks", "authors", "tags")
+        .prefetch_related(Review.objects.verdict_prefetches()[0])
     )
 
 
@@ -134,7 +135,11 @@ def _review(review, *, detail=False):
         "soundtracks": [album.slug for album in review.soundtracks.all()],
         "authors": [_link(author) for author in review.authors.all()],
         "tags": [tag.slug for tag in review.tags.all()],
-        "rating": review.rating,
+        "verdict": review.verdict,
+        "ratings": [
+            {"soundtrack": rating.soundtrack.slug, "score": rating.score, "out_of": rating.out_of}
+            for rating in review.ratings
+        ],
         "published_at": review.publish_at,
         "first_published_at": review.first_published_at,
         "updated_at": review.updated_at,

@@ -88,6 +88,14 @@ class SoundtrackDetail(Soundtrack):
     tracks: list[Track]
 
 
+class Rating(Schema):
+    """A review's score for one album it covers: ``score`` from 1 to ``out_of``."""
+
+    soundtrack: str
+    score: int
+    out_of: int
+
+
 class Review(Schema):
     slug: str
     headline: str
@@ -98,7 +106,8 @@ class Review(Schema):
     soundtracks: list[str]
     authors: list[Link]
     tags: list[str]
-    rating: int | None
+    verdict: str
+    ratings: list[Rating]
     published_at: datetime
     first_published_at: datetime | None
     updated_at: datetime

@@ -223,6 +223,11 @@ LOGGING = {
 
 # The public site's name, used in titles, feeds and structured data.
 SITE_NAME = "Cuesheet"
+# Reviews rate the albums they cover in whole numbers from 1 to this (no half steps: ten steps
+# already say more than readers tell apart, and the ratings before this were whole numbers out
+# of 10). Each rating keeps the scale it was given on, so changing this rates anew on the new
+# scale and leaves "8 out of 10" meaning what it meant.
+REVIEW_RATING_SCALE = 10
 # The public site's address. Every absolute URL the site emits (canonical links, Open Graph,
 # JSON-LD, feeds, sitemaps, robots.txt, share links) starts with it and never with the request's
 # Host header, so no request can put another host into a page the cache serves to everyone.

@@ -29,7 +29,7 @@ from django.core.cache import cache
 
 from pagecache import keys, versions
 
-VERSION = 2
+VERSION = 3
 PREFIX = f"fragment:{VERSION}:"
 DEFAULT_TIMEOUT = 24 * 60 * 60
 

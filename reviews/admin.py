@@ -26,6 +26,7 @@ from reviews import (
     admin_sources,  # noqa: F401 (the cue and track note admins, with sources)
     services,
 )
+from reviews.admin_verdicts import AlbumRatingInline, CorrectionInline
 from reviews.markdown import MAX_LENGTH
 from reviews.models import Author, Review, Tag
 from reviews.preview import SHARE_DAYS, link_url, make_share_link
@@ -166,6 +167,7 @@ class ReviewAdmin(InputSafeAdminMixin, EditorialAdmin):
     readonly_fields = ("first_published_at", "last_material_change_at", "hero_image_preview")
     actions = ("publish_selected", "withdraw_selected", "submit_selected")
     revert_keeps = services.REVERT_KEEPS
+    inlines = (AlbumRatingInline, CorrectionInline)
     fieldsets = (
         (None, {"fields": ("headline", "slug", "dek", "body", "authors")}),
         (
@@ -177,7 +179,8 @@ class ReviewAdmin(InputSafeAdminMixin, EditorialAdmin):
                 "and credit are the image's own.",
             },
         ),
-        ("What it covers", {"fields": ("film", "other_films", "soundtracks", "rating", "tags")}),
+        ("What it covers", {"fields": ("film", "other_films", "soundtracks", "tags")}),
+        ("Verdict", {"fields": ("verdict", "badges")}),
         (
             "Sources",
             {

@@ -9,7 +9,7 @@ class ReviewsConfig(AppConfig):
         from pagecache import keys, versions
         from permalinks import tracking as permalinks
         from reviews import citations, guards
-        from reviews.models import Author, Review, ShareLink, Tag
+        from reviews.models import AlbumRating, Author, Badge, Correction, Review, ShareLink, Tag
 
         # How reviews appear on public pages, for the surrogate keys that purge them: a review
         # is listed on its film's page; a share link's page is never cached, and is the review's.
@@ -34,6 +34,12 @@ class ReviewsConfig(AppConfig):
         keys.register(Author)
         keys.register(Tag)
         keys.register(ShareLink, via="review")
+        # Shown as part of their review, wherever it is (its page, its cards, the feeds): a
+        # rating or a correction saved purges the review's pages; a badge renamed, those of
+        # the reviews wearing it.
+        keys.register(AlbumRating, via="review")
+        keys.register(Correction, via="review")
+        keys.register(Badge)
         # Their pages keep their old addresses when a slug changes (a 301 to the new one).
         permalinks.track(Review, Author, Tag)
         # A scheduled review goes live with no write; the page caches must know when.

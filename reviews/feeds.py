@@ -1,6 +1,7 @@
 """The review feeds, RSS 2.0 and Atom: the latest reviews, and those of a film, a person or group
 and a tag. Each item carries the standfirst as its summary and the whole body as its content
-(RSS ``content:encoded``, Atom ``<content type="html">``), its links made absolute.
+(RSS ``content:encoded``, Atom ``<content type="html">``), its links made absolute, followed by
+its corrections and updates; the latest of those moves the entry's updated time.
 
 The body is stored rendered and sanitised (``Review.body_html``, ``reviews.markdown``): a feed
 reads it as it is, and each feed runs a fixed number of queries however long its reviews are.
@@ -16,8 +17,11 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.formats import date_format
 from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from films.models import Credit, Film, Person
 from pagecache import keys
@@ -77,6 +81,23 @@ def absolute_links(html, base):
     return _LINK_TAG.sub(tag, html)
 
 
+def corrections_html(corrections):
+    """The corrections and updates under a review's body, as its page shows them at its foot
+    ("Correction, 3 Dec 2026: …"); the notes are sanitised (``reviews.corrections``)."""
+    return format_html_join(
+        "",
+        '<p class="correction"><strong>{}, {}:</strong> {}</p>',
+        (
+            (
+                note.get_kind_display(),
+                date_format(timezone.localtime(note.published_at), "j M Y"),
+                mark_safe(note.note_html),  # noqa: S308 (sanitised: reviews.corrections)
+            )
+            for note in corrections
+        ),
+    )
+
+
 class LatestReviewsFeed(Feed):
     """Every link in the feed is on ``SITE_URL``: syndication would take the request's host."""
 
@@ -104,9 +125,11 @@ class LatestReviewsFeed(Feed):
 
     def with_bodies(self, reviews):
         """The newest ``FEED_LENGTH`` of ``reviews`` with what an item shows: its rendered body
-        (not the Markdown), its film and its bylines; two queries."""
+        (not the Markdown), its film, its bylines and its corrections; three queries."""
         return (
-            reviews.select_related("film").prefetch_related("authors").defer("body")[:FEED_LENGTH]
+            reviews.select_related("film")
+            .prefetch_related("authors", "corrections")
+            .defer("body")[:FEED_LENGTH]
         )
 
     def item_link(self, review):
@@ -119,7 +142,8 @@ class LatestReviewsFeed(Feed):
         return review.dek
 
     def item_extra_kwargs(self, review):
-        return {"content": absolute_links(review.body_html, self.item_link(review))}
+        html = review.body_html + corrections_html(review.corrections.all())
+        return {"content": absolute_links(html, self.item_link(review))}
 
     def item_author_name(self, review):
         return ", ".join(author.name for author in review.authors.all())
@@ -128,7 +152,8 @@ class LatestReviewsFeed(Feed):
         return review.first_published_at or review.publish_at
 
     def item_updateddate(self, review):
-        return review.updated_at
+        # A correction moves it: readers' feed readers show the entry as changed.
+        return review.modified_at
 
     def item_categories(self, review):
         return [review.film.title] if review.film else []

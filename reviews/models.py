@@ -8,16 +8,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from editorial.models import (
+    LockVersionModel,
     NamedModel,
     SluggedModel,
     SlugNaturalKeyManager,
+    UidKeyedModel,
     changed_by_field,
     slug_field,
+    uid_field,
 )
 from editorial.revisions import versioned
 from films.models import Film
 from images.fields import ImageForeignKey
 from reviews.citations import find_cues, find_tracks
+from reviews.corrections import NOTE_MAX_LENGTH, NOTE_SYNTAX_HELP, render_note
 from reviews.markdown import (
     CUE_SCHEME,
     CUE_SYNTAX_HELP,
@@ -61,11 +65,25 @@ class Tag(NamedModel):
         return reverse("reviews:tag_detail", args=[self.slug])
 
 
+class Badge(NamedModel):
+    """A mark an editor gives a review ("Best of the year", "Essential"), shown beside it."""
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = slug_field(max_length=60)
+    description = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Optional: what earns it, for editors; readers see only the name.",
+    )
+
+
 class ReviewManager(SlugNaturalKeyManager.from_queryset(ReviewQuerySet)):
     pass
 
 
-@versioned
+# A review's revisions keep its album ratings and corrections with it: the history shows them
+# as they were, and a deleted review comes back with them.
+@versioned(follow=("album_ratings", "corrections"))
 class Review(SluggedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -139,8 +157,18 @@ class Review(SluggedModel):
     soundtracks = models.ManyToManyField(
         Soundtrack, related_name="reviews", blank=True, help_text="The albums the review covers."
     )
-    rating = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Optional, out of 10."
+    verdict = models.CharField(
+        max_length=140,
+        blank=True,
+        help_text="Optional: the review in one line, at most 140 characters, shown under the "
+        "headline and on the review's cards. Rate the albums under “Album ratings”.",
+    )
+    badges = models.ManyToManyField(
+        Badge,
+        related_name="reviews",
+        blank=True,
+        help_text="Marks such as “Best of the year”, shown with the verdict. Editors define "
+        "them under Reviews › Badges.",
     )
     tags = models.ManyToManyField(Tag, related_name="reviews", blank=True)
     seo_title = models.CharField(
@@ -190,11 +218,6 @@ class Review(SluggedModel):
     class Meta:
         ordering = ["-publish_at", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=10),
-                name="review_rating_1_to_10",
-                violation_error_message="A rating is from 1 to 10.",
-            ),
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(publish_at__isnull=False),
                 name="review_published_has_publish_time",
@@ -251,7 +274,9 @@ class Review(SluggedModel):
     def natural_key(self):
         return super().natural_key()
 
-    natural_key.dependencies = ["films.film", "soundtracks.soundtrack", "reviews.author"]
+    natural_key.dependencies = [
+        *("films.film", "soundtracks.soundtrack", "reviews.author", "reviews.badge")
+    ]
 
     def clean(self):
         super().clean()
@@ -335,6 +360,163 @@ class Review(SluggedModel):
         """
         # The workflow records material edits (reviews.services); see updated_display_at.
         return self.updated_display_at
+
+    @property
+    def corrected_at(self):
+        """When its latest correction or update was dated, or ``None``: from the corrections
+        fetched with it (``for_page``), with no query of its own."""
+        return max((note.published_at for note in self.corrections.all()), default=None)
+
+    @property
+    def modified_at(self):
+        """The last change readers can see: a save, or a correction dated after it."""
+        corrected = self.corrected_at
+        return max(self.updated_at, corrected) if corrected else self.updated_at
+
+    @property
+    def ratings(self):
+        """Its album ratings as shown, the album of its film first (``verdict_prefetches``
+        fetches them with their albums: no query of its own)."""
+        ratings = list(self.album_ratings.all())
+        return sorted(ratings, key=lambda rating: rating.soundtrack.film_id != self.film_id)
+
+    def primary_album(self, albums):
+        """The album of ``albums`` (the review's, as fetched) the review is about: its film's,
+        else the first. The structured data's ``itemReviewed``; the rating a card shows."""
+        albums = list(albums)
+        return next((album for album in albums if album.film_id == self.film_id), None) or (
+            albums[0] if albums else None
+        )
+
+
+def rating_scale():
+    """The scale new ratings are given on (``REVIEW_RATING_SCALE``)."""
+    return settings.REVIEW_RATING_SCALE
+
+
+class AlbumRatingManager(models.Manager):
+    def get_by_natural_key(self, review_slug, soundtrack_slug):
+        return self.get(review__slug=review_slug, soundtrack__slug=soundtrack_slug)
+
+
+@versioned
+class AlbumRating(LockVersionModel):
+    """A review's score for one of the albums it covers, on the scale it was given on.
+
+    The scale is stored with the score: a publication that changes ``REVIEW_RATING_SCALE``
+    leaves "8 out of 10" meaning what it meant, and rates anew on the new scale.
+    """
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="album_ratings")
+    soundtrack = models.ForeignKey(
+        Soundtrack,
+        on_delete=models.PROTECT,
+        related_name="ratings",
+        verbose_name="album",
+        help_text="One of the albums the review covers.",
+    )
+    score = models.PositiveSmallIntegerField(help_text="A whole number, from 1 to the scale.")
+    out_of = models.PositiveSmallIntegerField(
+        "scale", default=rating_scale, editable=False, help_text="The best score possible."
+    )
+
+    objects = AlbumRatingManager()
+
+    class Meta:
+        ordering = ["review", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "soundtrack"],
+                name="albumrating_one_per_album",
+                violation_error_message="This review rates that album already.",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=models.F("out_of")),
+                name="albumrating_score_on_its_scale",
+                violation_error_message="A score is from 1 to the scale.",
+            ),
+        ]
+        verbose_name = "album rating"
+
+    def __str__(self):
+        return f"{self.soundtrack}: {self.score} out of {self.out_of}"
+
+    def natural_key(self):
+        return (*self.review.natural_key(), *self.soundtrack.natural_key())
+
+    natural_key.dependencies = ["reviews.review", "soundtracks.soundtrack"]
+
+    def clean(self):
+        super().clean()
+        if self.score is not None and not 1 <= self.score <= self.out_of:
+            raise ValidationError(
+                {"score": f"A score is a whole number from 1 to {self.out_of}."},
+                code="out_of_scale",
+            )
+
+    @property
+    def text(self):
+        """What a reader, or a screen reader, is told: "Rated 8 out of 10"."""
+        return f"Rated {self.score} out of {self.out_of}"
+
+
+@versioned
+class Correction(UidKeyedModel):
+    """A dated note an editor adds to a published review: a correction of a fact, or an update.
+
+    Shown at the foot of the article, in its feed entry and its structured data; never edits
+    the body, so that what readers read first stays on the record.
+    """
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.CORRECTION,
+        help_text="A correction puts right an error; an update adds what has happened since.",
+    )
+    note = models.TextField(
+        max_length=NOTE_MAX_LENGTH,
+        help_text=f"What was wrong and what is right, or what is new. {NOTE_SYNTAX_HELP}",
+    )
+    published_at = models.DateTimeField(
+        "dated",
+        default=timezone.now,
+        help_text="The date readers see with it; now unless you say otherwise.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = changed_by_field(verbose_name="added by")
+    updated_by = changed_by_field(verbose_name="last changed by")
+    uid = uid_field()
+
+    class Meta:
+        ordering = ["published_at", "pk"]
+        verbose_name = "correction or update"
+        verbose_name_plural = "corrections and updates"
+
+    def __str__(self):
+        return f"{self.get_kind_display()}, {timezone.localtime(self.published_at):%d %b %Y}"
+
+    def clean(self):
+        super().clean()
+        if self.published_at and self.published_at > timezone.now():
+            raise ValidationError(
+                {"published_at": "A correction is dated when it is made, not in the future."}
+            )
+
+    @property
+    def note_html(self):
+        """The note as sanitised HTML (``reviews.corrections``)."""
+        return render_note(self.note)
+
+    @property
+    def note_text(self):
+        """The note as plain text, for structured data."""
+        return render_note(self.note, plain=True)
 
 
 #: The most unknown references a body's error lists one by one; the rest are counted.

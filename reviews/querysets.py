@@ -38,11 +38,21 @@ class ReviewQuerySet(models.QuerySet):
 
     def for_listing(self):
         # Cards show no body: leave the Markdown and its HTML (some 14 kB a review) unread.
+        # They show the verdict: its album ratings (with the albums' titles) and badges.
         return (
             self.select_related("film__poster", "hero_image")
-            .prefetch_related("authors")
+            .prefetch_related("authors", *self.verdict_prefetches())
             .defer("body", "body_html")
         )
+
+    @staticmethod
+    def verdict_prefetches():
+        """What a review's verdict shows beyond its own row: its album ratings, each with its
+        album's row, and its badges (two queries however many reviews)."""
+        from reviews.models import AlbumRating  # the models import this module
+
+        ratings = AlbumRating.objects.select_related("soundtrack").order_by("pk")
+        return (models.Prefetch("album_ratings", queryset=ratings), "badges")
 
     def related_to(self, review):
         """Other reviews sharing a tag, a film or a franchise with ``review``.

@@ -24,6 +24,9 @@ FRAGMENT_PREFETCHES = (
     "other_films",
     Prefetch("soundtracks", queryset=Soundtrack.objects.select_related("cover")),
     Prefetch("film__credits", queryset=Credit.objects.select_related("person")),
+    # Its verdict under the headline (album ratings, badges), its corrections at its foot.
+    *Review.objects.verdict_prefetches(),
+    "corrections",
 )
 
 
@@ -75,7 +78,7 @@ class ReviewDetailView(PreviewMixin, PageMixin, DetailView):
                 self.request,
                 *(
                     f"review-{part}:{pk}"
-                    for part in ("head", "aside", "authors", "related", "json-ld")
+                    for part in ("head", "corrections", "aside", "authors", "related", "json-ld")
                 ),
             )
         published = Review.objects.published()

@@ -7,7 +7,7 @@ from django.urls import reverse
 from editorial.tests.admin_forms import form_data, form_errors
 from films.models import Credit, Film
 from films.tests.factories import CreditFactory, FilmFactory, FranchiseFactory, PersonFactory
-from reviews.tests.factories import AuthorFactory, ReviewFactory, TagFactory
+from reviews.tests.factories import AuthorFactory, BadgeFactory, ReviewFactory, TagFactory
 from soundtracks.models import Track, TrackNote
 from soundtracks.tests.factories import (
     CueFactory,
@@ -32,6 +32,7 @@ FACTORIES = {
     "soundtracks.cue": CueFactory,
     "soundtracks.theme": ThemeFactory,
     "reviews.author": AuthorFactory,
+    "reviews.badge": BadgeFactory,
     "reviews.tag": TagFactory,
     "reviews.review": ReviewFactory,
 }

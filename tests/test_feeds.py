@@ -280,8 +280,9 @@ def build(size, feed):
     }[feed]
 
 
-# The site's feed: its reviews and their bylines; another's: the film, person or tag first.
-QUERIES = {"site": 2, "film": 3, "person": 3, "tag": 3}
+# The site's feed: its reviews, their bylines and their corrections; another's: the film,
+# person or tag first.
+QUERIES = {"site": 3, "film": 4, "person": 4, "tag": 4}
 
 
 @pytest.mark.parametrize("size", [1, FEED_LENGTH + 5])

@@ -9,8 +9,8 @@ from editorial.tests.admin_forms import admin_url, form_data, form_errors, post_
 from editorial.tests.factories import EditorFactory
 from films.models import Credit, Film, Franchise, Person
 from films.tests.factories import CreditFactory, FilmFactory, FranchiseFactory, PersonFactory
-from reviews.models import Author, Review, Tag
-from reviews.tests.factories import AuthorFactory, ReviewFactory, TagFactory
+from reviews.models import Author, Badge, Review, Tag
+from reviews.tests.factories import AuthorFactory, BadgeFactory, ReviewFactory, TagFactory
 from soundtracks.models import Cue, Soundtrack, Theme, Track, TrackNote
 from soundtracks.tests.factories import (
     CueFactory,
@@ -38,6 +38,7 @@ CHANGE_FORMS = {
     Theme: (ThemeFactory, "name"),
     Tag: (TagFactory, "name"),
     Author: (AuthorFactory, "name"),
+    Badge: (BadgeFactory, "name"),
     Review: (ReviewFactory, "headline"),
 }
 

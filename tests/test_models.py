@@ -65,12 +65,6 @@ def test_duplicate_slug_is_refused(factory):
         factory(slug="tron")
 
 
-@pytest.mark.parametrize("rating", [0, 11])
-def test_rating_out_of_range_is_refused(rating):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        ReviewFactory(rating=rating)
-
-
 def test_zero_duration_is_refused():
     with pytest.raises(IntegrityError), transaction.atomic():
         TrackFactory(duration=0)

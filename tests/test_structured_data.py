@@ -7,6 +7,7 @@ schema.org's context maps every term into its vocabulary (``"@vocab": "http://sc
 the document loader serves that context offline, since the tests reach no network.
 """
 
+import datetime
 import json
 import re
 
@@ -16,8 +17,9 @@ from django.core.exceptions import ValidationError
 from pyld import jsonld
 
 from films.models import Person
-from reviews.models import Author, Review
+from reviews.models import AlbumRating, Author, Correction, Review
 from reviews.tests.factories import ReviewFactory
+from soundtracks.models import Soundtrack
 
 pytestmark = pytest.mark.django_db
 
@@ -143,12 +145,59 @@ def test_the_publisher_has_a_home_page_and_a_logo_that_is_served(client, tron):
     assert client.get(url.removeprefix("http://testserver")).status_code == 200
 
 
-def test_a_rating_is_given_only_when_the_review_carries_one(client, tron):
-    assert graph(client, REVIEW).one("Review").get(S + "reviewRating") is None
-    Review.objects.filter(slug=REVIEW.split("/")[2]).update(rating=8)
+def test_a_rating_is_given_only_when_the_review_rates_the_album(client, tron):
+    assert graph(client, REVIEW).one("Review", having="headline").get(S + "reviewRating") is None
+    review = Review.objects.get(slug=REVIEW.split("/")[2])
+    ares = Soundtrack.objects.get(slug="tron-ares-soundtrack")
+    AlbumRating.objects.create(review=review, soundtrack=ares, score=8)
     data = graph(client, REVIEW)
-    (rating,) = data.linked(data.one("Review"), "reviewRating")
+    article = data.one("Review", having="headline")
+    (rating,) = data.linked(article, "reviewRating")
+    assert data.types(rating) == {"Rating"}
     assert [int(data.value(rating, name)) for name in ("ratingValue", "bestRating")] == [8, 10]
+    assert int(data.value(rating, "worstRating")) == 1
+    (album,) = data.linked(article, "itemReviewed")
+    assert data.value(album, "url") == "http://testserver/soundtracks/tron-ares-soundtrack/"
+    assert not article.get(S + "hasPart")
+
+
+def test_each_other_rated_album_is_a_review_of_its_own(client, tron, settings):
+    review = Review.objects.get(slug=REVIEW.split("/")[2])
+    legacy = Soundtrack.objects.get(slug="tron-legacy-soundtrack")
+    AlbumRating.objects.create(review=review, soundtrack=legacy, score=4, out_of=5)
+    # A scale changed since leaves the rating on the scale it was given on.
+    settings.REVIEW_RATING_SCALE = 100
+    data = graph(client, REVIEW)
+    article = data.one("Review", having="headline")
+    assert article.get(S + "reviewRating") is None  # the album it is about is not rated
+    (part,) = data.linked(article, "hasPart")
+    assert data.types(part) == {"Review"}
+    (album,) = data.linked(part, "itemReviewed")
+    assert data.types(album) == {"MusicAlbum"}
+    assert data.value(album, "url") == "http://testserver/soundtracks/tron-legacy-soundtrack/"
+    (rating,) = data.linked(part, "reviewRating")
+    assert [int(data.value(rating, name)) for name in ("ratingValue", "bestRating")] == [4, 5]
+    (author,) = data.linked(part, "author")
+    assert data.value(author, "name") == "Cuesheet Staff"
+
+
+def test_a_correction_is_a_correction_comment_and_moves_the_date_modified(client, tron):
+    review = Review.objects.get(slug=REVIEW.split("/")[2])
+    before = graph(client, REVIEW).one("Review", having="headline")
+    assert before.get(S + "correction") is None
+    later = review.updated_at + datetime.timedelta(days=30)
+    Correction.objects.create(
+        review=review,
+        note="The album runs *24* tracks, not 22. <script>alert(1)</script>",
+        published_at=later,
+    )
+    data = graph(client, REVIEW)
+    article = data.one("Review", having="headline")
+    (note,) = data.linked(article, "correction")
+    assert data.types(note) == {"CorrectionComment"}
+    assert data.value(note, "text") == "The album runs 24 tracks, not 22. <script>alert(1)</script>"
+    assert data.value(note, "datePublished") == later.isoformat()
+    assert data.value(article, "dateModified") == later.isoformat()
 
 
 def test_a_review_without_an_album_reviews_its_film(client, db):

@@ -339,7 +339,7 @@ def test_forms_answer_hostile_related_ids_with_a_form_error(content, view):
             if isinstance(field, ModelChoiceField)
         ]
         related += [f"{form.prefix}-id" for form in forms[1:] if form.instance.pk]
-        assert related or model._meta.model_name in {"tag", "franchise"}, model
+        assert related or model._meta.model_name in {"tag", "franchise", "badge"}, model
         for value in HOSTILE_IDS:
             response = client.post(url, {**data, **dict.fromkeys(related, value)})
             if response.status_code >= 500 or response.status_code == 302 and related:

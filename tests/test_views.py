@@ -555,22 +555,25 @@ def build_search(size, kind=""):
 
 
 # page type: (builder, small size, large size, queries)
+# Two more on every page of review cards, once per list of them: the reviews' album ratings
+# (with their albums) and their badges, for the verdict a card shows (reviews.querysets).
 QUERY_COUNTS = {
-    "home": (build_home, 1, 30, 3),
-    "review archive": (build_archive, 1, 30, 3),
+    "home": (build_home, 1, 30, 5),
+    "review archive": (build_archive, 1, 30, 5),
     # 10 with its fragments rendered (the tests cache none): the albums' artists for the
     # JSON-LD's itemReviewed and the bylines' other reviews are read only for their fragments,
-    # and a page served its cached fragments runs none of them.
-    "review": (build_review_page, 2, 40, 10),
-    "tag": (build_tag_page, 1, 30, 4),
-    "author": (build_author_page, 1, 30, 4),
+    # and a page served its cached fragments runs none of them. Five more, for fragments too:
+    # its album ratings, badges and corrections, and its related reviews' ratings and badges.
+    "review": (build_review_page, 2, 40, 15),
+    "tag": (build_tag_page, 1, 30, 6),
+    "author": (build_author_page, 1, 30, 6),
     "film list": (build_film_list, 2, 60, 3),
     # One more on a film's or person's page: whether a published review discusses it, for the
     # links to its feeds in the head (reviews.feeds.alternates); without one, what a review that
     # comes to discuss it would purge (two more for a person: their films, their albums).
-    "film": (build_film_page, 2, 40, 9),
+    "film": (build_film_page, 2, 40, 13),
     # One more than before the cue sheet: each track's cue links, for how the film uses it.
-    "soundtrack": (build_soundtrack_page, 3, 60, 8),
+    "soundtrack": (build_soundtrack_page, 3, 60, 10),
     # One fewer: a group's albums come with their films in one query. One more: the reviews
     # that discuss them (none here; their bylines are one more: reviews/tests/test_index_pages.py).
     "person (a member of groups)": (build_member_page, 2, 40, 11),
@@ -578,9 +581,10 @@ QUERY_COUNTS = {
     # One more: the themes of the franchise and of its films. One more: its films' reviews.
     "franchise": (build_franchise_page, 2, 12, 7),
     # One a kind (six: its page with rank, snippet and total), and the reviews' bylines.
-    "search": (build_search, 1, 30, 7),
-    "search in one kind": (lambda size: build_search(size, "reviews"), 1, 30, 3),
-    "feed": (lambda size: build_archive(size) and "/reviews/feed/", 1, 30, 2),
+    "search": (build_search, 1, 30, 9),
+    "search in one kind": (lambda size: build_search(size, "reviews"), 1, 30, 5),
+    # One more: the reviews' corrections, under their bodies.
+    "feed": (lambda size: build_archive(size) and "/reviews/feed/", 1, 30, 3),
 }
 
 

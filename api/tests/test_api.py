@@ -376,13 +376,13 @@ def test_an_edit_is_visible_at_once_with_the_page_cache_on(client, tron):
 @pytest.mark.parametrize(
     ("path", "queries"),
     [
-        # count, page, other films, albums, authors, tags
-        ("/api/reviews/", 6),
+        # count, page, other films, albums, authors, tags, ratings (with their albums)
+        ("/api/reviews/", 7),
         # + the person
-        ("/api/reviews/?person=trent-reznor", 7),
-        ("/api/reviews/?film=tron-ares&updated_since=2000-01-01T00:00:00Z", 6),
-        # the review, other films, albums, authors, tags
-        (f"/api/reviews/{TRON_ARES_REVIEW}", 5),
+        ("/api/reviews/?person=trent-reznor", 8),
+        ("/api/reviews/?film=tron-ares&updated_since=2000-01-01T00:00:00Z", 7),
+        # the review, other films, albums, authors, tags, ratings (with their albums)
+        (f"/api/reviews/{TRON_ARES_REVIEW}", 6),
         # count, page (with franchises), credits (with people)
         ("/api/films/", 3),
         ("/api/films/tron-ares", 2),

@@ -14,7 +14,7 @@ from demo.generate.words import (
     TAG_NAMES,
     VERBS,
 )
-from reviews.models import Author, Review, Tag
+from reviews.models import AlbumRating, Author, Review, Tag
 from soundtracks.models import Cue, TrackNote
 
 
@@ -46,6 +46,7 @@ class Reviews:
             films = [film for film in self.films if film.franchise is franchise]
             self.franchise_films.update((film.slug, films) for film in films)
         self.reviews = []
+        self.ratings = []
         self.review_links = {"authors": [], "tags": [], "soundtracks": [], "other_films": []}
         for index in range(total):
             film = rng.choice(reviewed)
@@ -65,20 +66,27 @@ class Reviews:
             moment = ANCHOR - SPAN + SPAN * (index + rng.random()) / total
             live = status in (Review.Status.PUBLISHED, Review.Status.WITHDRAWN)
             headline = self.sentence(rng.choice(HEADLINES), film=film.title, composer=composer)
+            slug = self.slug(headline[:120])
+            dek = self.sentence(rng.choice(DEKS), film=film.title, composer=composer)
+            body = self.review_body(film, composer, covered)
+            # Drawn where the review's one rating was drawn, so that a seed makes the rest as it
+            # did: now a rating of the first album it covers.
+            score = rng.randint(3, 10) if rng.random() < 0.7 else None
             review = self.fix_uuids(
                 Review(
                     headline=headline[:200],
-                    slug=self.slug(headline[:120]),
-                    dek=self.sentence(rng.choice(DEKS), film=film.title, composer=composer),
-                    body=self.review_body(film, composer, covered),
+                    slug=slug,
+                    dek=dek,
+                    body=body,
                     film=film,
-                    rating=rng.randint(3, 10) if rng.random() < 0.7 else None,
                     status=status,
                     publish_at=moment.replace(microsecond=0) if live else None,
                     first_published_at=moment.replace(microsecond=0) if live else None,
                 )
             )
             self.reviews.append(review)
+            if score is not None and covered:
+                self.ratings.append(AlbumRating(review=review, soundtrack=covered[0], score=score))
             links = self.review_links
             chosen = rng.sample(self.authors, 2 if rng.random() < 0.15 else 1)
             links["authors"].extend((review, author) for author in chosen)

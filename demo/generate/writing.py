@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from demo.generate import ANCHOR, PREFIX
 from editorial.revisions import deleting_for_good
 from films.models import Credit, Film, Franchise, Person
-from reviews.models import Author, Review, Tag
+from reviews.models import AlbumRating, Author, Review, Tag
 from soundtracks.models import Cue, CueTrack, Soundtrack, Theme, ThemeAppearance, Track, TrackNote
 
 #: Catalogue models whose uid the slug gives (editorial.models.uid_field). A cue's is its
@@ -80,6 +80,7 @@ def write(publication, writer):
     writer.insert("reviews", Review, p.reviews)
     for name, pairs in p.review_links.items():
         writer.link(f"review {name}".replace("_", " "), Review._meta.get_field(name), pairs)
+    writer.insert("album ratings", AlbumRating, p.ratings)
     cited = ((review, track) for review in p.reviews for track in review.cited)
     writer.link("cited tracks", Review._meta.get_field("cited_tracks"), cited)
     cited = ((review, cue) for review in p.reviews for cue in review.cited_cue_rows)

@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from films.tests.factories import FilmFactory
-from reviews.models import Author, Review, Tag
+from reviews.models import Author, Badge, Review, Tag
 
 
 class AuthorFactory(factory.django.DjangoModelFactory):
@@ -23,6 +23,14 @@ class TagFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Tag {n}")
     slug = factory.Sequence(lambda n: f"tag-{n}")
+
+
+class BadgeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Badge
+
+    name = factory.Sequence(lambda n: f"Badge {n}")
+    slug = factory.Sequence(lambda n: f"badge-{n}")
 
 
 class ReviewFactory(factory.django.DjangoModelFactory):

@@ -265,12 +265,13 @@ def build_all_of_a_person(size):
 # reviews and their bylines (a franchise without albums skips their artists); the page of all
 # of them: the person, the count, the page of reviews and their bylines.
 # And one on a person's page: whether any published review discusses them, for the links to
-# their feeds in its head (reviews.feeds.alternates).
+# their feeds in its head (reviews.feeds.alternates). And two for the reviews' cards: their
+# album ratings (with the albums) and badges, for the verdict each card shows.
 QUERY_COUNTS = {
-    "person (a member of a group)": (build_member, 10),
-    "person (a group)": (build_group, 8),
-    "franchise": (build_franchise, 7),
-    "all the reviews discussing a person": (build_all_of_a_person, 4),
+    "person (a member of a group)": (build_member, 12),
+    "person (a group)": (build_group, 10),
+    "franchise": (build_franchise, 9),
+    "all the reviews discussing a person": (build_all_of_a_person, 6),
 }
 
 

@@ -263,9 +263,9 @@ def test_material_edit_after_going_live_shows_updated(client, editor):
 
 
 def test_other_edits_after_going_live_are_not_material(client, editor):
-    review = ReviewFactory(rating=None)
+    review = ReviewFactory()
     client.force_login(editor)
-    assert post_change(client, review, rating="8", seo_title="New").status_code == 302
+    assert post_change(client, review, verdict="A verdict.", seo_title="New").status_code == 302
     review.refresh_from_db()
     assert not review.was_updated
     assert review.updated_on is None
