@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 
-from editorial.admin import EditorialAdmin, GuardedDeleteMixin, LockedAdminMixin
+from editorial.admin import AutosaveAdminMixin, EditorialAdmin, GuardedDeleteMixin, LockedAdminMixin
 from editorial.admin_input import InputSafeAdminMixin
 from editorial.locking import OptimisticLockForm
 from editorial.revisions import stored_fields
@@ -136,7 +136,7 @@ class RevokeForm(forms.Form):
 
 
 @admin.register(Review)
-class ReviewAdmin(InputSafeAdminMixin, EditorialAdmin):
+class ReviewAdmin(AutosaveAdminMixin, InputSafeAdminMixin, EditorialAdmin):
     form = ReviewAdminForm
     change_form_template = "admin/reviews/review/change_form.html"
     list_display = (
