@@ -66,6 +66,10 @@ def test_an_editor_moves_a_review_on_the_month_view(page, page_problems, editor,
     page.get_by_role("link", name="Week view").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Editorial calendar: week of")
     assert_accessible(page)
+    # The admin's dark theme: the status colours keep their contrast there too.
+    page.emulate_media(color_scheme="dark")
+    page.get_by_role("link", name="Month view").click()
+    assert_accessible(page)
     page_problems.assert_clean()
 
 
