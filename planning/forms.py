@@ -38,7 +38,7 @@ class RescheduleForm(forms.Form):
     )
     loaded_version = LockVersionField()
     #: The calendar page to go back to; checked by the view before it is followed.
-    back = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
+    back = forms.CharField(required=False, widget=forms.HiddenInput)
 
     @classmethod
     def for_review(cls, review, back="", *, compact=False, **kwargs):

@@ -30,6 +30,8 @@ from reviews.workflow import can_edit
 #: How many drafts the side list shows; the rest are counted and a link leads to them.
 UNPLANNED_SHOWN = 30
 UNPLANNED_STATUSES = (Review.Status.DRAFT, Review.Status.IN_REVIEW)
+#: Longer than any calendar page's address; a longer one to go back to is not followed.
+LONGEST_BACK = 2000
 
 
 def _filtered(request):
@@ -200,7 +202,7 @@ def week(request, day):
 def _safe_back(request, back):
     """``back`` if it is a calendar page on this site, else None."""
     calendar_root = reverse("planning:month_today")
-    if not back or not back.startswith(calendar_root) or back.startswith("//"):
+    if not back or len(back) > LONGEST_BACK or not back.startswith(calendar_root):
         return None
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return None

@@ -171,7 +171,13 @@ def test_the_first_and_last_dates_are_dates(editor_client):
 
 @pytest.mark.parametrize(
     "back",
-    ["https://evil.example/", "//evil.example/admin/calendar/", "/admin/reviews/", "javascript:x"],
+    [
+        "https://evil.example/",
+        "//evil.example/admin/calendar/",
+        "/admin/reviews/",
+        "javascript:x",
+        "/admin/calendar/?" + "x" * 5000,
+    ],
 )
 def test_it_goes_back_only_to_a_calendar_page(editor_client, back):
     review = draft(planned_for=D(2026, 12, 10))
