@@ -50,6 +50,8 @@ MERGE = "_conflict_merge"
 VERSION = "_conflict_version"
 MINE, THEIRS = "mine", "theirs"
 EMPTY = "(empty)"
+#: Characters past which a text is shown as a diff of the two versions.
+LONG_TEXT = 300
 
 
 @dataclass
@@ -116,9 +118,13 @@ def _mine(field, raw):
         return raw
 
 
-def _is_long_text(field):
+def _is_long_text(field, *values):
+    """A text of paragraphs (a body), read better as a diff than as two texts side by side."""
     widget = getattr(field.widget, "widget", field.widget)
-    return isinstance(widget, forms.Textarea)
+    texts = [value for value in values if isinstance(value, str)]
+    return isinstance(widget, forms.Textarea) and any(
+        len(text) > LONG_TEXT or "\n" in text.strip() for text in texts
+    )
 
 
 def differences(form, theirs_form):
@@ -139,7 +145,7 @@ def differences(form, theirs_form):
             mine=_shown(field, _mine(field, raw)),
             inputs=input_names(type(form), name),
         )
-        if _is_long_text(field):
+        if _is_long_text(field, theirs, raw):
             difference.diff = paragraph_diff(_same_text(theirs or ""), _same_text(raw or ""))
         found.append(difference)
     return found
@@ -251,7 +257,8 @@ class ConflictAdminMixin(DraftRestoreMixin):
                 "This merge names fields the form does not have, or a choice other than "
                 "“mine” and “theirs”."
             )
-        form = form_class(request.POST, request.FILES, instance=obj)
+        # Bound to a copy of its own: validating a form writes the posted values into its row.
+        form = form_class(request.POST, request.FILES, instance=self.get_object(request, obj.pk))
         if version != obj.lock_version:
             # Someone saved again since the conflict page: show it again, against theirs.
             form.is_valid()
