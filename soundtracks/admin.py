@@ -23,11 +23,36 @@ from soundtracks.durations import format_duration
 from soundtracks.models import Cue, Soundtrack, Track, TrackNote
 
 
+def _label_row(form, row):
+    """Name each input of a tabular row: its only label is the column's heading."""
+    for formfield in form.fields.values():
+        if not formfield.widget.is_hidden:
+            formfield.widget.attrs["aria-label"] = f"{formfield.label}, {row}"
+    return form
+
+
+class _LabelledRows:
+    def _construct_form(self, i, **kwargs):
+        return _label_row(super()._construct_form(i, **kwargs), f"row {i + 1}")
+
+    @property
+    def empty_form(self):
+        return _label_row(super().empty_form, "new row")
+
+
 class TrackInline(InputSafeInlineMixin, LockedInlineMixin, admin.TabularInline):
     model = Track
     fields = ("disc", "position", "title", "duration", "artist_credit", "is_vocal")
     extra = 0
     show_change_link = True
+
+    class Media:
+        css = {"all": ("soundtracks/track_inline.css",)}
+        js = ("soundtracks/track_inline.js",)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (_LabelledRows, formset), {})
 
 
 @admin.register(Soundtrack)
