@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from soundtracks.models import Soundtrack, Track
+from soundtracks.models import Soundtrack
 
 PASSWORD = "correct horse battery"  # editorial/tests/factories.py gives every user this one
 
@@ -66,7 +66,8 @@ def test_the_albums_tracks_inline_fits_1280_pixels(page, editor):
     # The last column, "Delete?", is on screen without scrolling sideways.
     delete = page.locator("#tracks-group input[name='tracks-0-DELETE']")
     box = delete.bounding_box()
-    assert box is not None and box["x"] + box["width"] <= 1280
+    assert box is not None
+    assert box["x"] + box["width"] <= 1280
     assert_admin_accessible(page)
 
 
