@@ -67,6 +67,13 @@ QUERY_PARAMETERS = {
     "api:film_list": ["limit", "offset", "updated_since"],
     "api:person_list": ["limit", "offset"],
     "api:soundtrack_list": ["limit", "offset", "updated_since"],
+    # The editorial calendar's author filter, the page a move goes back to, the feed's key.
+    "planning:month_today": ["author"],
+    "planning:month": ["author"],
+    "planning:week_today": ["author"],
+    "planning:week": ["author"],
+    "planning:reschedule": ["back"],
+    "planning:feed": ["key"],
 }
 #: Every public listing paginates by ``page``.
 PUBLIC_QUERY_PARAMETERS = ["page", "q"]
@@ -82,6 +89,7 @@ READS_THE_QUERY_STRING = {
     "reviews/preview.py",
     "sitewide/views.py",
     "api/api.py",  # the lists' next links (their parameters are swept above)
+    "planning/views.py",  # the calendar (its parameters are swept above)
 }
 
 _ROUTE_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
