@@ -42,11 +42,20 @@ class AlbumRatingForm(OptimisticLockForm):
             min_value=1,
             max_value=scale,
             help_text=f"A whole number from 1 to {scale}.",
-            widget=forms.NumberInput(attrs={"step": 1, "class": "vSmallField"}),
+            # A tabular row labels its inputs by its column headings only: named for screen
+            # readers here.
+            widget=forms.NumberInput(
+                attrs={"step": 1, "class": "vSmallField", "aria-label": f"Score, 1 to {scale}"}
+            ),
         )
 
 
 class AlbumRatingFormSet(GuardedInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = "Delete this rating"
+
     def clean(self):
         super().clean()
         covered = self.covered_albums()
@@ -79,6 +88,7 @@ class AlbumRatingFormSet(GuardedInlineFormSet):
 
 class AlbumRatingInline(InputSafeInlineMixin, LockedInlineMixin, admin.TabularInline):
     model = AlbumRating
+    template = "admin/reviews/albumrating/tabular.html"
     form = AlbumRatingForm
     formset = AlbumRatingFormSet
     fields = ("soundtrack", "score")
