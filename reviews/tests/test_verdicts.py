@@ -286,3 +286,22 @@ def test_a_rating_is_kept_in_the_reviews_history(editor_client, review):
     revision = versions_of(review).last().revision
     kept = [version.object_repr for version in revision.version_set.all()]
     assert "Grid Lines (Score): 9 out of 10" in kept
+
+
+def test_a_deleted_review_comes_back_with_its_ratings_and_corrections(editor, review):
+    from editorial.revisions import deleted_version, deleted_version_ids, recover
+    from reviews.models import Correction
+
+    AlbumRating.objects.create(review=review, soundtrack=album_of(review), score=8)
+    Correction.objects.create(review=review, note="It runs 24 tracks.")
+    review.delete()
+    assert not AlbumRating.objects.exists()
+
+    (version_id,) = deleted_version_ids(Review)
+    back, warnings = recover(deleted_version(Review, version_id), user=editor)
+
+    assert not warnings
+    assert [(r.soundtrack.title, r.score) for r in back.album_ratings.all()] == [
+        ("Grid Lines (Score)", 8)
+    ]
+    assert [note.note for note in back.corrections.all()] == ["It runs 24 tracks."]
