@@ -20,7 +20,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from planning import calendar, feeds, services
 from planning.forms import AuthorFilterForm, RescheduleForm
@@ -128,13 +128,13 @@ def _page(request, template, title, *, dates, in_range, **context):
     return response
 
 
-@require_GET
+@require_safe
 def month_today(request):
     today = timezone.localdate()
     return month(request, f"{today.year:04d}", f"{today.month:02d}")
 
 
-@require_GET
+@require_safe
 def month(request, year, month):
     first = calendar.month_or_404(year, month)
     last = calendar.last_of_month(first)
@@ -167,12 +167,12 @@ def month(request, year, month):
     )
 
 
-@require_GET
+@require_safe
 def week_today(request):
     return week(request, calendar.monday_of(timezone.localdate()).isoformat())
 
 
-@require_GET
+@require_safe
 def week(request, day):
     monday = calendar.week_or_404(day)
     dates = calendar.days_from(monday, 7)
@@ -308,7 +308,7 @@ def reset_feed(request):
     return HttpResponseRedirect(back or reverse("planning:month_today"))
 
 
-@require_GET
+@require_safe
 def feed(request):
     """The iCalendar feed whose signed key the query carries, or a 404."""
     found = feeds.feed_for_key(request.GET.get(feeds.KEY_PARAMETER, ""))

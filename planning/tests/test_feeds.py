@@ -204,3 +204,9 @@ def test_the_feed_runs_a_fixed_number_of_queries(editor, django_assert_num_queri
     with django_assert_num_queries(5):
         response = fetch(key)
     assert len(events(response)) == 5
+
+
+def test_calendar_apps_may_ask_with_head_and_nothing_else(editor):
+    key = key_of(editor)
+    assert Client().head(reverse("planning:feed"), {"key": key}).status_code == 200
+    assert Client().post(f"{reverse('planning:feed')}?key={key}").status_code == 405
