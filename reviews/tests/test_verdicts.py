@@ -305,3 +305,11 @@ def test_a_deleted_review_comes_back_with_its_ratings_and_corrections(editor, re
         ("Grid Lines (Score)", 8)
     ]
     assert [note.note for note in back.corrections.all()] == ["It runs 24 tracks."]
+
+
+def test_the_api_gives_the_verdict_and_each_rating_on_its_scale(client, review):
+    AlbumRating.objects.create(review=review, soundtrack=album_of(review), score=4, out_of=5)
+    data = client.get(f"/api/reviews/{review.slug}").json()
+    assert data["verdict"] == "Loud, lean and never idle."
+    assert data["ratings"] == [{"soundtrack": album_of(review).slug, "score": 4, "out_of": 5}]
+    assert "rating" not in data
