@@ -118,3 +118,43 @@ def test_the_error_summary_names_the_field_and_row_and_links_to_it(page, editor,
     summary.get_by_role("link", name="Tracks, row 3, Duration").click()
     expect(page).to_have_url(re.compile(r"#id_tracks-2-duration$"))
     assert_admin_accessible(page)
+
+
+def _two_revisions(editor):
+    import reversion
+
+    from reviews.models import Review
+
+    review = Review.objects.get(slug="tron-ares-nine-inch-nails-score-review")
+    for dek in ("A first standfirst.", "A second standfirst."):
+        with reversion.create_revision():
+            reversion.set_user(editor)
+            reversion.set_comment(f"Standfirst: {dek}")
+            review.dek = dek
+            review.save()
+    return review
+
+
+@pytest.mark.usefixtures("tron")
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_history_compare_and_revert_look_like_the_rest_of_the_admin(page, editor, scheme):
+    review = _two_revisions(editor)
+    page.emulate_media(color_scheme=scheme)
+    log_in(page, editor)
+    page.goto(f"/admin/reviews/review/{review.pk}/history/")
+    breadcrumbs = page.locator("nav[aria-label='Breadcrumbs'] ol.breadcrumbs")
+    expect(breadcrumbs.get_by_role("link", name="Home")).to_be_visible()
+    expect(breadcrumbs.locator("[aria-current='page']")).to_have_text("History")
+    expect(page.locator("#content-main .module #revision-list")).to_be_visible()
+    assert_admin_accessible(page)
+
+    page.get_by_role("button", name="Compare the chosen revisions").click()
+    expect(breadcrumbs.locator("[aria-current='page']")).to_have_text("Compare")
+    expect(page.locator(".module .revision-diff ins").first).to_be_visible()
+    assert_admin_accessible(page)
+
+    page.get_by_role("link", name="Back to the history").click()
+    page.locator("#revision-list").get_by_role("link", name="Revert to this…").first.click()
+    expect(breadcrumbs.locator("[aria-current='page']")).to_have_text("Revert")
+    expect(page.get_by_role("button", name="Revert to this revision")).to_be_visible()
+    assert_admin_accessible(page)
