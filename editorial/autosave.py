@@ -23,6 +23,7 @@ from django.contrib.admin.utils import quote, unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import IntegrityError, transaction
+from django.forms.utils import pretty_name
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
 from django.urls import path, reverse
@@ -131,7 +132,10 @@ def moment(value):
 
 
 def store_draft(user, model, object_id, *, data, fields, base_version):
-    """Keep ``data`` as the one draft of ``user`` for the row (None: a new one). No revision."""
+    """Keep ``data`` as the one draft of ``user`` for the row (None: a new one); return when.
+
+    No revision, no log entry, and the row itself is not touched.
+    """
     values = {
         "data": data,
         "fields": fields,
@@ -142,15 +146,16 @@ def store_draft(user, model, object_id, *, data, fields, base_version):
     # Two autosaves at once (two tabs) may both find none: the second then updates the first's.
     for _attempt in range(2):
         if drafts.update(**values):
-            return drafts.get()
+            return values["saved_at"]
         try:
             with transaction.atomic():
-                return DraftBuffer.objects.create(
+                DraftBuffer.objects.create(
                     user=user,
                     content_type=ContentType.objects.get_for_model(model, for_concrete_model=False),
                     object_id=None if object_id is None else str(object_id),
                     **values,
                 )
+            return values["saved_at"]
         except IntegrityError:
             continue
     raise DraftError("The draft could not be kept; try again.")
@@ -203,7 +208,7 @@ def _limits(form_class, max_chars):
     limits = {}
     for name, field in form_class.base_fields.items():
         limit = getattr(field, "max_length", None) or max_chars
-        label = f"“{field.label or name}”"
+        label = f"“{field.label or pretty_name(name)}”"
         for each in input_names(form_class, name):
             limits[each] = (min(limit, max_chars), label)
     return limits
@@ -387,7 +392,7 @@ class AutosaveAdminMixin(DraftRestoreMixin):
                 max_chars=self.autosave_max_chars,
                 max_inputs=self.autosave_max_inputs,
             )
-            draft = store_draft(
+            saved_at = store_draft(
                 request.user,
                 self.model,
                 None if obj is None else obj.pk,
@@ -397,10 +402,10 @@ class AutosaveAdminMixin(DraftRestoreMixin):
             )
         except DraftError as error:
             return _refused(str(error))
-        at = date_format(timezone.localtime(draft.saved_at), "H:i:s")
+        at = date_format(timezone.localtime(saved_at), "H:i:s")
         return JsonResponse(
             {
-                "saved_at": draft.saved_at.isoformat(),
+                "saved_at": saved_at.isoformat(),
                 "message": f"Autosaved at {at} (a draft: not saved yet, and not in the history).",
             }
         )

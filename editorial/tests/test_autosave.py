@@ -9,12 +9,16 @@ import json
 
 import pytest
 import time_machine
+from django import forms
 from django.apps import apps
 from django.contrib.admin.models import LogEntry
-from django.db import IntegrityError, transaction
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Version
 
+from editorial.autosave import DraftError, changed_fields, parse_draft, restored_initial
 from editorial.models import DraftBuffer
 from editorial.tests.admin_forms import admin_url, form_data, form_errors
 from editorial.tests.factories import EditorFactory, WriterFactory
@@ -415,3 +419,110 @@ def test_restoring_a_draft_someone_saved_over_is_refused_as_stale(
     assert "Both of you changed this review" in response.content.decode()
     review.refresh_from_db()
     assert (review.headline, review.body) == ("Edited", "First paragraph.\n\nSecond paragraph.")
+
+
+# Widgets: what a draft holds comes back as the form showed it ---------------------------------
+
+
+class EveryWidget(forms.Form):
+    title = forms.CharField(max_length=20)
+    text = forms.CharField(widget=forms.Textarea)
+    ticked = forms.BooleanField(required=False)
+    kinds = forms.MultipleChoiceField(choices=[("a", "A"), ("b", "B"), ("c", "C")], required=False)
+    when = forms.SplitDateTimeField(widget=AdminSplitDateTime, required=False)
+    day = forms.DateField(required=False)
+
+
+def draft_of(pairs, names):
+    pairs, fields = parse_draft(
+        json.dumps({"data": pairs, "names": names}).encode(),
+        EveryWidget,
+        max_chars=1_000,
+        max_inputs=100,
+    )
+    return DraftBuffer(data=pairs, fields=fields)
+
+
+def test_a_draft_holds_only_the_fields_the_page_had():
+    draft = draft_of([["title", "T"]], ["title", "ticked", "when_0", "when_1"])
+    assert draft.fields == ["title", "ticked", "when"]  # an unticked box is in it, unticked
+
+
+def test_every_kind_of_widget_comes_back_from_a_draft():
+    names = ["title", "text", "ticked", "kinds", "when_0", "when_1", "day"]
+    pairs = [
+        ["title", "Short"],
+        ["text", "Line one\r\nLine two"],
+        ["ticked", "on"],
+        ["kinds", "a"],
+        ["kinds", "c"],
+        ["when_0", "2026-12-24"],
+        ["when_1", "18:30:00"],
+        ["day", "2026-12-25"],
+    ]
+    initial = restored_initial(EveryWidget, draft_of(pairs, names))
+    form = EveryWidget(initial=initial)
+    assert form["title"].value() == "Short"
+    assert form["ticked"].value() is True
+    assert form["kinds"].value() == ["a", "c"]
+    html = str(form["when"])
+    assert 'value="2026-12-24"' in html
+    assert 'value="18:30:00"' in html
+    assert form["day"].value() == "2026-12-25"
+    blank = EveryWidget(initial={"title": "Short", "ticked": True, "kinds": ["a"]})
+    assert set(changed_fields(blank, draft_of(pairs, names))) == {"text", "kinds", "when", "day"}
+
+
+def test_an_unticked_box_restores_unticked():
+    draft = draft_of([["title", "T"]], ["title", "ticked"])
+    assert restored_initial(EveryWidget, draft) == {"title": "T", "ticked": False}
+
+
+def test_a_value_over_its_fields_max_length_is_refused_by_name():
+    with pytest.raises(DraftError, match="“Title” is 21 characters long"):
+        draft_of([["title", "t" * 21]], ["title"])
+    with pytest.raises(DraftError, match="at most 1,000"):
+        draft_of([["text", "t" * 1_001]], ["text"])
+
+
+def test_an_editor_restores_a_publish_time_and_a_planned_day(client, review, desk_editor):
+    client.force_login(desk_editor)
+    data = loaded(client, review)
+    draft = {**data, "publish_at_0": "2026-12-24", "publish_at_1": "18:30:00"}
+    draft["planned_for"] = "2026-12-23"
+    autosave(client, autosave_url(review), draft)
+    restored = form_data(client.get(f"{change_url(review)}?_restore=draft"))
+    assert (restored["publish_at_0"], restored["publish_at_1"]) == ("2026-12-24", "18:30:00")
+    assert restored["planned_for"] == "2026-12-23"
+
+
+# Queries ----------------------------------------------------------------------------------------
+
+
+def test_an_autosave_runs_a_fixed_number_of_queries(
+    writer_client, review, django_assert_num_queries
+):
+    data = loaded(writer_client, review)
+    url = autosave_url(review)
+    autosave(writer_client, url, {**data, "body": "warm"})  # the content type, cached
+    # The session, the user, the user's own and group permissions, the review and its bylines
+    # (the admin's queryset), the draft's update.
+    with django_assert_num_queries(7):
+        assert autosave(writer_client, url, {**data, "body": "One"}).status_code == 200
+    with django_assert_num_queries(7):
+        assert autosave(writer_client, url, {**data, "body": "Two" * 1000}).status_code == 200
+
+
+def test_the_notice_costs_the_change_form_one_query(
+    writer_client, review, django_assert_num_queries
+):
+    data = loaded(writer_client, review)
+    url = change_url(review)
+    writer_client.get(url)
+    with CaptureQueriesContext(connection) as without:
+        writer_client.get(url)
+    autosave(writer_client, autosave_url(review), {**data, "body": "Unsaved"})
+    writer_client.get(url)  # the message's session write
+    with CaptureQueriesContext(connection) as with_draft:
+        assert notice(writer_client.get(url))
+    assert len(with_draft) - len(without) <= 2  # the draft; the session that carries its notice
