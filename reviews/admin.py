@@ -8,6 +8,7 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -16,6 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
+from django.utils.html import escape
 
 from editorial.admin import AutosaveAdminMixin, EditorialAdmin, GuardedDeleteMixin, LockedAdminMixin
 from editorial.admin_input import InputSafeAdminMixin
@@ -26,6 +28,7 @@ from reviews import (
     admin_sources,  # noqa: F401 (the cue and track note admins, with sources)
     services,
 )
+from reviews.admin_citations import citations_view
 from reviews.admin_verdicts import AlbumRatingInline, CorrectionInline
 from reviews.markdown import MAX_LENGTH
 from reviews.models import Author, Review, Tag
@@ -41,6 +44,13 @@ from reviews.workflow import (
     publish_time,
     transition_comment,
 )
+
+
+def goes_live_message(review):
+    """The message that says when: “Scheduled: “Headline” goes live at 4 Dec 2026, 09:00 (UTC).”"""
+    when = date_format(timezone.localtime(review.publish_at), "j M Y, H:i")
+    zone = timezone.get_current_timezone_name()
+    return f"Scheduled: “{review}” goes live at {when} ({zone})."
 
 
 @admin.register(Author)
@@ -64,8 +74,12 @@ class ReviewAdminForm(OptimisticLockForm):
         model = Review
         fields = "__all__"
         # Said here, not in the model's help text, so that the limit can change without a migration.
+        # Escaped: the admin prints help text as HTML, and "track:<album>/…" would be a tag.
         help_texts = {
-            "body": f"{Review._meta.get_field('body').help_text} At most {MAX_LENGTH:,} characters."
+            "body": escape(
+                f"{Review._meta.get_field('body').help_text} At most {MAX_LENGTH:,} characters. "
+                "Or choose a track or cue beside the body to insert its link where the cursor is."
+            )
         }
 
     def clean(self):
@@ -210,7 +224,9 @@ class ReviewAdmin(AutosaveAdminMixin, InputSafeAdminMixin, EditorialAdmin):
     )
 
     class Media:
-        css = {"all": (IMAGES_CSS,)}
+        css = {"all": (IMAGES_CSS, "reviews/citation-picker.css")}
+        # After the admin's jQuery, whose autocompletes announce a change only to its handlers.
+        js = ("admin/js/jquery.init.js", "reviews/citation-picker.js")
 
     # Who sees and changes what -----------------------------------------------------------
 
@@ -311,8 +327,8 @@ class ReviewAdmin(AutosaveAdminMixin, InputSafeAdminMixin, EditorialAdmin):
             except (ValidationError, PermissionDenied) as error:
                 reason = " ".join(getattr(error, "messages", [str(error)]))
                 refused.append(f"“{review}”: {reason}")
-        if done:
-            self.message_user(request, done_message(len(done)), messages.SUCCESS)
+        if done and (message := done_message(len(done))):
+            self.message_user(request, message, messages.SUCCESS)
         for line in refused:
             self.message_user(request, f"Not changed — {line}", messages.ERROR)
 
@@ -321,7 +337,22 @@ class ReviewAdmin(AutosaveAdminMixin, InputSafeAdminMixin, EditorialAdmin):
         permissions=["publish"],
     )
     def publish_selected(self, request, queryset):
-        self._act(request, queryset, services.publish, lambda n: f"Published or scheduled {n}.")
+        published = []
+
+        def publish(review, *, user):
+            if services.publish(review, user=user):
+                published.append(review)
+                return True
+            return False
+
+        def live_now(count):
+            live = sum(not review.is_scheduled for review in published)
+            return f"Published {live}: live now." if live else None
+
+        self._act(request, queryset, publish, live_now)
+        for review in published:
+            if review.is_scheduled:
+                self.message_user(request, goes_live_message(review), messages.SUCCESS)
 
     @admin.action(description="Withdraw from the site", permissions=["publish"])
     def withdraw_selected(self, request, queryset):
@@ -337,6 +368,23 @@ class ReviewAdmin(AutosaveAdminMixin, InputSafeAdminMixin, EditorialAdmin):
 
         self._act(request, queryset, submit, lambda n: f"Submitted {n} for review.")
 
+    # Saying when a scheduled review goes live ---------------------------------------------
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        self._say_when_scheduled(request, obj)
+        return response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        self._say_when_scheduled(request, obj)
+        return response
+
+    def _say_when_scheduled(self, request, obj):
+        # A popup closes without showing messages; the next page would show this one late.
+        if obj.is_scheduled and IS_POPUP_VAR not in request.POST:
+            self.message_user(request, goes_live_message(obj), messages.SUCCESS)
+
     # Share links -------------------------------------------------------------------------
 
     def get_urls(self):
@@ -346,14 +394,44 @@ class ReviewAdmin(AutosaveAdminMixin, InputSafeAdminMixin, EditorialAdmin):
                 self.admin_site.admin_view(self.share_view),
                 name="reviews_review_share",
             ),
+            # Before the admin's own "<path:object_id>/", which would take "citations" for an id.
+            path(
+                "citations/",
+                self.admin_site.admin_view(self.citations_view),
+                name="reviews_review_citations",
+            ),
+            path(
+                "<path:object_id>/citations/",
+                self.admin_site.admin_view(self.citations_view),
+                name="reviews_review_citations",
+            ),
             *super().get_urls(),
         ]
+
+    def citations_view(self, request, object_id=None):
+        return citations_view(self, request, None if object_id is None else unquote(object_id))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk is not None and can_publish(request.user):
             context["share_link_url"] = reverse("admin:reviews_review_share", args=[quote(obj.pk)])
             context["share_links"] = list(obj.share_links.working().order_by("expires_at"))
+        if obj is not None and obj.pk is not None and not obj.is_live:
+            # The public address shows staff the review as saved, banner and all (reviews.preview).
+            context["preview_url"] = obj.get_absolute_url()
+        editable = (
+            self.has_add_permission(request) if add else self.has_change_permission(request, obj)
+        )
+        if editable:
+            context["citations_url"] = reverse(
+                "admin:reviews_review_citations", args=[] if add else [quote(obj.pk)]
+            )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_view_on_site_url(self, obj=None):
+        # A review that is not live has "Preview" instead, under its own name.
+        if obj is not None and not obj.is_live:
+            return None
+        return super().get_view_on_site_url(obj)
 
     def share_view(self, request, object_id):
         """Make share links, list them, revoke one or all of them."""
