@@ -96,8 +96,9 @@ def test_review_infobox_lists_the_articles_facts_in_its_order(client, tron):
 
     html = page(client.get(REVIEW_URL))
 
-    # Release Date, October 10, 2025, Runtime, 119 minutes, Director, …, Producers, five names.
-    assert html.text_of(".infobox").endswith(" ".join(expected))
+    # Release Date, October 10, 2025, Runtime, 119 minutes, Director, …, Producers, five names;
+    # then the composer, as the film's change form promises (its "infobox, as readers see it").
+    assert html.text_of(".infobox").endswith(" ".join(expected) + " Composer Nine Inch Nails")
     assert (
         expected[-1] == "Jared Leto, Jeffrey Silver, Sean Bailey, Steven Lisberger, Emma Ludbrook"
     )
