@@ -315,3 +315,18 @@ def test_a_malformed_inline_row_version_is_a_row_error(editor_client):
         assert "does not say which version of the credit" in response.content.decode(), loaded
         credit.refresh_from_db()
         assert credit.character == "Flynn", loaded
+
+
+def test_every_locked_admin_resolves_a_conflict_and_reviews_autosave():
+    """Every admin of a locked model shows a refused stale save as a conflict to resolve; the
+    review's autosave keeps a body as long as the review takes, and not one character more."""
+    from editorial.autosave import AutosaveAdminMixin
+    from editorial.conflict import ConflictAdminMixin
+    from reviews.markdown import MAX_LENGTH
+
+    for model in CHANGE_FORMS:
+        assert isinstance(admin.site._registry[model], ConflictAdminMixin), model
+    review_admin = admin.site._registry[Review]
+    assert isinstance(review_admin, AutosaveAdminMixin)
+    assert review_admin.autosave_max_chars == MAX_LENGTH
+    assert review_admin.autosave_max_bytes >= 4 * MAX_LENGTH  # a body of four-byte characters
