@@ -330,3 +330,43 @@ def test_every_locked_admin_resolves_a_conflict_and_reviews_autosave():
     assert isinstance(review_admin, AutosaveAdminMixin)
     assert review_admin.autosave_max_chars == MAX_LENGTH
     assert review_admin.autosave_max_bytes >= 4 * MAX_LENGTH  # a body of four-byte characters
+
+
+def test_a_stale_parent_with_changed_inline_rows_keeps_the_plain_refusal(
+    client, first_editor, second_editor
+):
+    """The merged form restores the main form's fields: a refusal that also holds changed
+    inline rows stays the refused form, which keeps those rows as typed."""
+    credit = CreditFactory(role=Credit.Role.CAST, character="Flynn")
+    url = admin_url(Film, "change", credit.film.pk)
+    firsts, seconds = load(client, first_editor, url), load(client, second_editor, url)
+    client.force_login(first_editor)
+    assert client.post(url, {**firsts, "title": FIRST}).status_code == 302
+
+    client.force_login(second_editor)
+    response = client.post(url, {**seconds, "title": SECOND, "credits-0-character": "Sam"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert STALE in html
+    assert "Both of you changed" not in html
+    assert 'value="Sam"' in html
+    credit.refresh_from_db()
+    assert credit.character == "Flynn"
+
+
+def test_a_stale_parent_with_untouched_inline_rows_is_resolved(client, first_editor, second_editor):
+    credit = CreditFactory(role=Credit.Role.CAST, character="Flynn")
+    url = admin_url(Film, "change", credit.film.pk)
+    firsts, seconds = load(client, first_editor, url), load(client, second_editor, url)
+    client.force_login(first_editor)
+    assert client.post(url, {**firsts, "title": FIRST}).status_code == 302
+
+    client.force_login(second_editor)
+    response = client.post(url, {**seconds, "title": SECOND})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Both of you changed this film" in html
+    assert FIRST in html
+    assert SECOND in html
