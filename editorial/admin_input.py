@@ -15,6 +15,7 @@ Django's admin trusts some input it has not validated, and answers 500 to it:
 (``tests/test_url_sweep.py`` checks both, and sweeps every URL with hostile values).
 """
 
+from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
@@ -133,7 +134,30 @@ def _is_initial_value(field, value):
 
 
 class InputSafeAdminMixin(_SafeFormfields):
-    """For every model admin: autocompletes, initial data and the date hierarchy take any input."""
+    """For every model admin: autocompletes, initial data and the date hierarchy take any input.
+
+    ``sanitised_fields`` maps a field whose text is sanitised when shown (a review's Markdown
+    body) to a function that names what sanitising leaves out of a text, as sentences; after a
+    save that changed the field, the editor is warned of each. The text is saved as typed.
+    """
+
+    sanitised_fields = {}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        for name, removed in self.sanitised_fields.items():
+            if name not in form.changed_data:
+                continue
+            sentences = removed(form.cleaned_data.get(name) or "")
+            if sentences:
+                label = form.fields[name].label or name
+                self.message_user(
+                    request,
+                    f"{label} (saved as you typed it): readers won’t see all of it. "
+                    + " ".join(sentences)
+                    + " Use Markdown for formatting.",
+                    messages.WARNING,
+                )
 
     def get_changelist(self, request, **kwargs):
         return SafeChangeList

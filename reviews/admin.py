@@ -33,6 +33,7 @@ from reviews.admin_verdicts import AlbumRatingInline, CorrectionInline
 from reviews.markdown import MAX_LENGTH
 from reviews.models import Author, Review, Tag
 from reviews.preview import SHARE_DAYS, link_url, make_share_link
+from reviews.sanitising import removed_markup
 from reviews.workflow import (
     allowed_statuses,
     can_edit,
@@ -152,6 +153,8 @@ class RevokeForm(forms.Form):
 @admin.register(Review)
 class ReviewAdmin(AutosaveAdminMixin, InputSafeAdminMixin, EditorialAdmin):
     form = ReviewAdminForm
+    # Raw HTML in a body never reaches readers: the editor is told what was left out.
+    sanitised_fields = {"body": removed_markup}
     change_form_template = "admin/reviews/review/change_form.html"
     list_display = (
         "headline",
