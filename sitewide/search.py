@@ -18,15 +18,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVectorField,
-)
+from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import connection
-from django.db.models import Count, F, Window
+from django.db.models import F
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Left
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -42,6 +38,11 @@ MARK_START, MARK_STOP = "\ue000", "\ue001"
 #: The most terms of a query that are looked for; the rest are ignored.
 MAX_TERMS = 16
 SNIPPET_WORDS = 24
+#: How much of a text PostgreSQL's headline reads: ts_headline parses all it is given, some
+#: 3 ms for a 14 kB review body, so a match further in ranks the row but shows no snippet.
+SNIPPET_CHARS = 3000
+#: A reader's query on PostgreSQL, as SQL taking the configuration and the websearch text.
+TSQUERY = "websearch_to_tsquery(%s, %s)"
 
 
 @dataclass(frozen=True)
@@ -219,7 +220,40 @@ def _visible_exists(kind, rowid):
 
 class Search:
     """One query per kind and page: the page's rows, with the joins they show, their rank, their
-    snippet and (unless known) the kind's total."""
+    snippet and (unless known) the kind's total. The first page of every kind at once
+    (``first_pages``) is one query for all kinds' ranks, snippets and totals, then one for the
+    rows of each kind found."""
+
+    def first_pages(self, query, limit):
+        """``{kind name: (total, rows)}`` for every kind: its ``limit`` best rows, in rank order,
+        each with ``search_rank`` and ``search_snippet``; a kind nothing matches has none."""
+        selects, params = [], []
+        for number, kind in enumerate(KINDS.values()):
+            sql, kind_params = self._first_page_sql(kind, query, limit)
+            selects.append(f"SELECT * FROM ({sql}) AS kind_{number}")
+            params += kind_params
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(selects), params)
+            found = cursor.fetchall()
+        ranked = {name: [] for name in KINDS}
+        for name, rowid, rank, snippet, total in found:
+            ranked[name].append((self.order(rank), rowid, snippet, total))
+        pages = {}
+        for name, hits in ranked.items():
+            if not hits:
+                pages[name] = (0, [])
+                continue
+            hits.sort()
+            rows = KINDS[name].rows().in_bulk([rowid for _, rowid, _, _ in hits])
+            page = []
+            for order, rowid, snippet, _ in hits:
+                row = rows.get(rowid)
+                if row is not None:  # deleted since the index was read
+                    row.search_rank = self.order(order)
+                    row.search_snippet = highlight(snippet or "")
+                    page.append(row)
+            pages[name] = (hits[0][3], page)
+        return pages
 
     def results(self, kind, query, offset, limit, total=None):
         """``(total, rows)``: the page's rows in rank order, each with ``search_rank`` and
@@ -234,6 +268,31 @@ class Search:
 
 class SQLiteSearch(Search):
     """FTS5: bm25() ranks (lower is better), snippet() cuts the snippets."""
+
+    @staticmethod
+    def order(rank):
+        return rank
+
+    def _first_page_sql(self, kind, query, limit):
+        index, where, params = self._where(kind, query)
+        weights = ", ".join(str(BM25_WEIGHTS[column.weight]) for column in index.columns)
+        snippet, snippet_params = "NULL", []
+        if kind.snippet:
+            # For the page's rows only: snippet() reads and tokenizes the text anew.
+            column = [column.name for column in index.columns].index(kind.snippet)
+            snippet = (
+                f"(SELECT snippet({index.name}, {column}, '{MARK_START}', '{MARK_STOP}', '…', "
+                f"{SNIPPET_WORDS}) FROM {index.name} "
+                f"WHERE {index.name} MATCH %s AND {index.name}.rowid = page.id)"
+            )
+            snippet_params = [params[0]]
+        sql = (
+            f"SELECT '{kind.name}', page.id, page.rank, {snippet}, "
+            f"(SELECT count(*) FROM {index.name} WHERE {where}) "
+            f"FROM (SELECT rowid AS id, bm25({index.name}, {weights}) AS rank "
+            f"FROM {index.name} WHERE {where} ORDER BY rank, rowid LIMIT %s) page"
+        )
+        return sql, [*snippet_params, *params, *params, limit]
 
     def _where(self, kind, query):
         index = BY_KIND[kind.index]
@@ -304,10 +363,46 @@ class SQLiteSearch(Search):
 class PostgreSQLSearch(Search):
     """django.contrib.postgres.search over the GIN-indexed vectors."""
 
+    @staticmethod
+    def order(rank):
+        return -rank  # higher is better
+
+    def _where(self, kind, query):
+        index = BY_KIND[kind.index]
+        where, params = f"vector @@ {TSQUERY}", [CONFIG, query.websearch()]
+        if kind.hides:
+            exists, visible = _visible_exists(kind, f'"{index.name}"."rowid"')
+            where, params = f"{where} AND {exists}", params + visible
+        return index, where, params
+
+    def _first_page_sql(self, kind, query, limit):
+        index, where, params = self._where(kind, query)
+        text = [CONFIG, query.websearch()]
+        snippet, snippet_params = "NULL", []
+        if kind.snippet:
+            # As SearchHeadline writes it, over the first SNIPPET_CHARS of the text.
+            options = (
+                f"StartSel={MARK_START}, StopSel={MARK_STOP}, MaxWords={SNIPPET_WORDS}, "
+                f"MinWords={SNIPPET_WORDS // 2}"
+            )
+            snippet = (
+                f'ts_headline(%s::regconfig, left(t."{kind.snippet}", {SNIPPET_CHARS}), '
+                f"{TSQUERY}, %s)"
+            )
+            snippet_params = [CONFIG, *text, options]
+        sql = (
+            f"SELECT '{kind.name}'::text, page.rowid, page.rank::float8, {snippet}::text, "
+            f"(SELECT count(*) FROM {index.name} WHERE {where}) "
+            f"FROM (SELECT rowid, ts_rank(vector, {TSQUERY}) AS rank FROM {index.name} "
+            f"WHERE {where} ORDER BY rank DESC, rowid LIMIT %s) page "
+            f'JOIN "{kind.model._meta.db_table}" t ON t.id = page.rowid'
+        )
+        return sql, [*snippet_params, *params, *text, *params, limit]
+
     def _matching(self, kind, query):
         index = BY_KIND[kind.index]
         matching = RawSQL(
-            f"SELECT rowid FROM {index.name} WHERE vector @@ websearch_to_tsquery(%s, %s)",
+            f"SELECT rowid FROM {index.name} WHERE vector @@ {TSQUERY}",
             (CONFIG, query.websearch()),
         )
         return kind.rows().filter(pk__in=matching)
@@ -316,20 +411,31 @@ class PostgreSQLSearch(Search):
         return self._matching(kind, query).count()
 
     def ranked(self, kind, query, offset, limit, with_total):
-        index = BY_KIND[kind.index]
-        vector = RawSQL(
-            f'SELECT vector FROM {index.name} WHERE rowid = "{kind.model._meta.db_table}"."id"',
-            (),
-            output_field=SearchVectorField(),
+        index, where, params = self._where(kind, query)
+        text = (CONFIG, query.websearch())
+        # The page chosen from the index alone (narrow rows: a rowid and a vector), then its
+        # rows read with their joins; rank, headline and total for those rows only.
+        page = RawSQL(
+            f"SELECT rowid FROM {index.name} WHERE {where} "
+            f"ORDER BY ts_rank(vector, {TSQUERY}) DESC, rowid LIMIT %s OFFSET %s",
+            (*params, *text, limit, offset),
         )
-        search_query = SearchQuery(query.websearch(), config=CONFIG, search_type="websearch")
-        rows = self._matching(kind, query).annotate(search_rank=SearchRank(vector, search_query))
+        own = f'{index.name}.rowid = "{kind.model._meta.db_table}"."id"'
+        rows = kind.rows().filter(pk__in=page)
+        rows = rows.annotate(
+            search_rank=RawSQL(
+                f"SELECT ts_rank(vector, {TSQUERY}) FROM {index.name} WHERE {own}", text
+            )
+        )
         if with_total:
-            rows = rows.annotate(search_total=Window(Count("pk")))
+            rows = rows.annotate(
+                search_total=RawSQL(f"SELECT count(*) FROM {index.name} WHERE {where}", params)
+            )
         if kind.snippet:
+            search_query = SearchQuery(query.websearch(), config=CONFIG, search_type="websearch")
             rows = rows.annotate(
                 snippet_marked=SearchHeadline(
-                    F(kind.snippet),
+                    Left(F(kind.snippet), SNIPPET_CHARS),
                     search_query,
                     config=CONFIG,
                     start_sel=MARK_START,
@@ -338,7 +444,7 @@ class PostgreSQLSearch(Search):
                     min_words=SNIPPET_WORDS // 2,
                 )
             )
-        return rows.order_by("-search_rank", "pk")[offset : offset + limit]
+        return rows.order_by("-search_rank", "pk")
 
     def suggestions(self, query, limit):
         """Names whose words begin as the query's do (a prefix query on the names' weight-A

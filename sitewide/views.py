@@ -127,6 +127,7 @@ def search(request):
     query = search_engine.parse(text)
     engine = search_engine.backend()
     if text:
+        firsts = engine.first_pages(query, RESULTS_PER_KIND) if query and not kind else {}
         for name, searched in search_engine.KINDS.items():
             if kind and kind != name:
                 continue
@@ -134,9 +135,7 @@ def search(request):
                 results = SearchResults(engine, searched, query) if query else []
                 page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
             else:
-                total, first = (
-                    engine.results(searched, query, 0, RESULTS_PER_KIND) if query else (0, [])
-                )
+                total, first = firsts.get(name, (0, []))
                 results = SearchResults(engine, searched, query, total, first)
                 page = Paginator(results, RESULTS_PER_KIND).page(1)
             count = page.paginator.count
