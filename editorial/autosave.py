@@ -426,14 +426,14 @@ class AutosaveAdminMixin(DraftRestoreMixin):
         if request.method == "GET" and not popup and not self.is_restoring(request):
             draft = self.drafts_of(request, obj).first()
             if draft is not None:
-                changed = changed_fields(context["adminform"].form, draft)
+                form = context["adminform"].form
+                changed = changed_fields(form, draft)
                 if changed:
-                    messages.warning(request, self.draft_notice(request, draft, obj, changed))
+                    labels = [str(form.fields[name].label or pretty_name(name)) for name in changed]
+                    messages.warning(request, self.draft_notice(request, draft, obj, labels))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def draft_notice(self, request, draft, obj, changed):
-        form_fields = self.get_form(request, obj, change=obj is not None).base_fields
-        labels = [str(form_fields[name].label or name) for name in changed if name in form_fields]
+    def draft_notice(self, request, draft, obj, labels):
         since = ""
         if obj is not None and draft.base_version != obj.lock_version:
             who, when = last_saved(obj)
