@@ -2,8 +2,9 @@
 this layer's tests see both films' and albums' factories.
 
 Each is paginated as the other lists are (ListView: a page number that is no page is a 404),
-sorted by surname (people), name (groups) or title, in the sitemap and the site's navigation, tagged as listing its model
-for the page cache, and runs the same number of queries however much it lists.
+sorted by surname (people), name (groups) or title, in the sitemap and the site's navigation,
+tagged as listing its model for the page cache, and runs the same number of queries however
+much it lists.
 """
 
 import pytest
