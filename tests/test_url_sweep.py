@@ -74,6 +74,11 @@ QUERY_PARAMETERS = {
     "planning:week": ["author"],
     "planning:reschedule": ["back"],
     "planning:feed": ["key"],
+    # A form restored from the person's unsaved draft (editorial/autosave.py): a review autosaves,
+    # and every locked admin's merged conflict form is restored the same way (a film's here).
+    "admin:reviews_review_add": ["_restore"],
+    "admin:reviews_review_change": ["_restore"],
+    "admin:films_film_change": ["_restore"],
 }
 #: Every public listing paginates by ``page``.
 PUBLIC_QUERY_PARAMETERS = ["page", "q"]
@@ -90,6 +95,7 @@ READS_THE_QUERY_STRING = {
     "sitewide/views.py",
     "api/api.py",  # the lists' next links (their parameters are swept above)
     "planning/views.py",  # the calendar (its parameters are swept above)
+    "editorial/autosave.py",  # ?_restore=draft on add and change forms (swept above)
 }
 
 _ROUTE_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
