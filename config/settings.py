@@ -233,6 +233,14 @@ REVIEW_RATING_SCALE = 10
 # Host header, so no request can put another host into a page the cache serves to everyone.
 # Production requires it (config.settings_production).
 SITE_URL = parse_site_url(env_str("SITE_URL", "http://127.0.0.1:8000"))
+# Mail (a writer's invitation, reviews.invite): printed on the console unless EMAIL_BACKEND
+# names another backend (an SMTP server's host and login then go in this mailer's "OPTIONS").
+MAILERS = {
+    "default": {
+        "BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cuesheet <cuesheet@localhost>")
 
 # Images (images). Uploads over either limit are refused with a form error before a pixel
 # is decoded: 10 MB is ample for a poster or a photo exported for the web; 40 megapixels takes

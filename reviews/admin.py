@@ -30,6 +30,7 @@ from reviews import (
 )
 from reviews.admin_citations import citations_view
 from reviews.admin_verdicts import AlbumRatingInline, CorrectionInline
+from reviews.invite import InviteAdminMixin
 from reviews.markdown import MAX_LENGTH
 from reviews.models import Author, Review, Tag
 from reviews.preview import SHARE_DAYS, link_url, make_share_link
@@ -55,7 +56,9 @@ def goes_live_message(review):
 
 
 @admin.register(Author)
-class AuthorAdmin(InputSafeAdminMixin, LockedAdminMixin, GuardedDeleteMixin, admin.ModelAdmin):
+class AuthorAdmin(
+    InviteAdminMixin, InputSafeAdminMixin, LockedAdminMixin, GuardedDeleteMixin, admin.ModelAdmin
+):
     list_display = ("name", "user", "is_organisation")
     list_select_related = ("user",)
     search_fields = ("name",)

@@ -158,3 +158,40 @@ def test_history_compare_and_revert_look_like_the_rest_of_the_admin(page, editor
     expect(breadcrumbs.locator("[aria-current='page']")).to_have_text("Revert")
     expect(page.get_by_role("button", name="Revert to this revision")).to_be_visible()
     assert_admin_accessible(page)
+
+
+@pytest.mark.usefixtures("tron")
+def test_an_editor_invites_a_writer_who_sets_a_password_and_logs_in(page, browser, editor):
+    from django.contrib.auth import get_user_model
+
+    log_in(page, editor)
+    page.goto("/admin/auth/user/")
+    page.get_by_role("link", name="Invite a writer").click()
+    expect(page.locator("h1")).to_have_text("Invite a writer")
+    assert_admin_accessible(page)
+    page.get_by_label("Login").fill("nadia")
+    page.get_by_label("First name").fill("Nadia")
+    page.get_by_label("Last name").fill("Okafor")
+    page.get_by_label("Email address").fill("nadia@example.com")
+    page.get_by_label("Role").select_option(label="Writers")
+    page.get_by_role("button", name="Invite").click()
+    link = page.get_by_label("Link to set a password (works once):").input_value()
+    assert_admin_accessible(page)
+    assert get_user_model().objects.get(username="nadia").author.name == "Nadia Okafor"
+
+    # The writer, in a browser of their own, on the link (its path: the live server's port).
+    writer = browser.new_context(base_url=page.url.split("/admin/")[0])
+    try:
+        theirs = writer.new_page()
+        theirs.goto("/admin/" + link.split("/admin/", 1)[1])
+        assert_admin_accessible(theirs)
+        theirs.get_by_label("New password:").fill("a long and new passphrase 91")
+        theirs.get_by_label("Confirm password:").fill("a long and new passphrase 91")
+        theirs.get_by_role("button", name="Change my password").click()
+        theirs.get_by_role("link", name="Log in").click()
+        theirs.get_by_label("Username").fill("nadia")
+        theirs.get_by_label("Password").fill("a long and new passphrase 91")
+        theirs.get_by_role("button", name="Log in").click()
+        expect(theirs).to_have_url(re.compile(r"/admin/$"))
+    finally:
+        writer.close()
