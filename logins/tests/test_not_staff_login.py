@@ -34,9 +34,7 @@ def login(client, username, password=PASSWORD):
     return response.content.decode(), "_auth_user_id" in client.session
 
 
-def test_a_non_staff_login_with_the_right_password_is_told_to_ask_for_staff_access(
-    client, reader
-):
+def test_a_non_staff_login_with_the_right_password_is_told_to_ask_for_staff_access(client, reader):
     page, logged_in = login(client, "reader")
     assert not logged_in
     assert NOT_STAFF in page
@@ -52,14 +50,16 @@ def test_a_wrong_password_for_a_non_staff_account_says_only_that_it_is_wrong(cli
 
 def test_a_name_that_is_no_account_reads_as_a_wrong_password(client, reader):
     page, _ = login(client, "nobody")
-    assert INVALID in page and NOT_STAFF not in page
+    assert INVALID in page
+    assert NOT_STAFF not in page
 
 
 def test_an_inactive_account_is_not_told_it_exists(client):
     UserFactory(username="gone", is_staff=True, is_active=False)
     page, logged_in = login(client, "gone")
     assert not logged_in
-    assert INVALID in page and NOT_STAFF not in page
+    assert INVALID in page
+    assert NOT_STAFF not in page
 
 
 def test_refused_non_staff_logins_count_against_the_throttle(client, reader, settings):
@@ -67,7 +67,8 @@ def test_refused_non_staff_logins_count_against_the_throttle(client, reader, set
         assert NOT_STAFF in login(client, "reader")[0]
     page, logged_in = login(client, "reader")
     assert not logged_in
-    assert LOCKED in page and NOT_STAFF not in page
+    assert LOCKED in page
+    assert NOT_STAFF not in page
 
 
 def test_staff_logs_in(client):
