@@ -36,6 +36,8 @@ from html import escape
 import nh3
 from markdown_it import MarkdownIt
 
+from reviews.markdown_skipping import skip_tokens_faster
+
 #: The longest body, in characters, that is rendered: some 15,000 words, ten times a long
 #: review. Rendering is linear in the length; the cap bounds the time a hostile body can take.
 MAX_LENGTH = 100_000
@@ -166,6 +168,7 @@ def _parser():
     parser.add_render_rule("link_close", link)
     parser.add_render_rule("html_inline", lambda self, tokens, index, options, env: "")
     parser.add_render_rule("html_block", _raw_html_block)
+    skip_tokens_faster(parser)
     return parser
 
 
