@@ -27,7 +27,11 @@ PYTEST_ARGS ?=
 # Test processes (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in this process.
 # loadgroup keeps tests that share one outside resource (a Redis database) on one worker.
 PYTEST_WORKERS ?= auto
-PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
+# pytest rewrites the asserts of each test module and of its plugins' packages (schemathesis and
+# hypothesis among them), and keeps the result only where bytecode may be written: with
+# PYTHONDONTWRITEBYTECODE set (as on CI machines) every worker, and every run, rewrote and
+# compiled them all again. Collecting the suite took 14.1 s of CPU; 5.6 s once they are kept.
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 # Interpreters tried, in order, for a new .venv; the first that is Python 3.12 or newer wins.
 # PYTHON=/path/to/python overrides. pyenv's shims only answer inside this repo (.python-version).
