@@ -79,6 +79,8 @@ QUERY_PARAMETERS = {
     "admin:reviews_review_add": ["_restore"],
     "admin:reviews_review_change": ["_restore"],
     "admin:films_film_change": ["_restore"],
+    # The citation picker's films and albums as the form has them (reviews/admin_citations.py).
+    "admin:reviews_review_citations": ["film", "other_film", "soundtrack"],
 }
 #: Every public listing paginates by ``page``.
 PUBLIC_QUERY_PARAMETERS = ["page", "q"]
@@ -96,6 +98,7 @@ READS_THE_QUERY_STRING = {
     "api/api.py",  # the lists' next links (their parameters are swept above)
     "planning/views.py",  # the calendar (its parameters are swept above)
     "editorial/autosave.py",  # ?_restore=draft on add and change forms (swept above)
+    "reviews/admin_citations.py",  # the citation picker's ids (swept above)
 }
 
 _ROUTE_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
