@@ -41,21 +41,20 @@ def test_the_review_parser_skips_with_its_own_functions():
     assert stock_parser().inline.skipToken.__func__ is type(STOCK.inline).skipToken
 
 
-@pytest.mark.parametrize("name", HOSTILE_BODIES)
-def test_a_hostile_bodys_shape_parses_as_markdown_it_parses_it(name):
-    body = HOSTILE_BODIES[name][:3000].encode("utf-8", "replace").decode("utf-8")
-    assert_same(body)
+def test_every_hostile_bodys_shape_parses_as_markdown_it_parses_it():
+    for body in HOSTILE_BODIES.values():
+        assert_same(body[:3000].encode("utf-8", "replace").decode("utf-8"))
 
 
-@pytest.mark.parametrize("depth", [0, 1, 19, 20, 21, 22, 40])
 @pytest.mark.parametrize(
     "tail", ["", "()", "(/u)", "[]", "[ref]", "(<a>)", "(a(b)c)", " x](/u)", "\n\n[ref]: /u"]
 )
-def test_labels_nested_around_the_nesting_limit_parse_as_markdown_it_parses_them(depth, tail):
-    for closing in (0, 1, depth // 2, depth, depth + 1):
-        assert_same("[" * depth + "foo" + "]" * closing + tail)
-        assert_same("![" * depth + "a" + "]" * closing + tail)
-        assert_same("[a *b " * depth + "`c]` d" + "]" * closing + tail)
+def test_labels_nested_around_the_nesting_limit_parse_as_markdown_it_parses_them(tail):
+    for depth in (0, 1, 19, 20, 21, 22, 40):
+        for closing in (0, 1, depth // 2, depth, depth + 1):
+            assert_same("[" * depth + "foo" + "]" * closing + tail)
+            assert_same("![" * depth + "a" + "]" * closing + tail)
+            assert_same("[a *b " * depth + "`c]` d" + "]" * closing + tail)
 
 
 ALPHABETS = [
@@ -65,10 +64,9 @@ ALPHABETS = [
 ]
 
 
-@pytest.mark.parametrize("seed", range(8))
-def test_shuffled_punctuation_parses_as_markdown_it_parses_it(seed):
-    rng = random.Random(seed)
-    for _ in range(60):
+def test_shuffled_punctuation_parses_as_markdown_it_parses_it():
+    rng = random.Random(2026)
+    for _ in range(480):
         alphabet = rng.choice(ALPHABETS)
         assert_same("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 300))))
 
