@@ -581,8 +581,9 @@ QUERY_COUNTS = {
     "person (a group)": (build_group_page, 2, 40, 9),
     # One more: the themes of the franchise and of its films. One more: its films' reviews.
     "franchise": (build_franchise_page, 2, 12, 7),
-    # One a kind (six: its page with rank, snippet and total), and the reviews' bylines.
-    "search": (build_search, 1, 30, 9),
+    # One for every kind's ranks, snippets and totals, then the rows of the four kinds found
+    # (films, people, tracks, reviews), and the reviews' bylines.
+    "search": (build_search, 1, 30, 8),
     "search in one kind": (lambda size: build_search(size, "reviews"), 1, 30, 5),
     # One more: the reviews' corrections, under their bodies.
     "feed": (lambda size: build_archive(size) and "/reviews/feed/", 1, 30, 3),
