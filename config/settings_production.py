@@ -2,7 +2,7 @@
 
 Everything else comes from the environment (see the README): DATABASE_URL (PostgreSQL),
 CACHE_URL (Redis), SECRET_KEY (required: the development key is refused), SITE_URL (required),
-ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, WEB_CONCURRENCY, LOG_LEVEL.
+ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, WEB_CONCURRENCY, LOG_LEVEL, EMAIL_BACKEND (SMTP by default).
 """
 
 import os
@@ -25,3 +25,10 @@ if not os.environ.get("SITE_URL"):
     )
 # gunicorn checks again with the number of workers it actually starts (config/gunicorn.py).
 require_shared_cache(CACHES["default"], web_concurrency())  # noqa: F405
+# Mail (a writer's invitation with its set-password link) goes by SMTP to a relay on this host,
+# unless EMAIL_BACKEND names another backend; the development default only prints to the console.
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+    }
+}

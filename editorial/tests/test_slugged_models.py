@@ -3,7 +3,8 @@ note by its uid, in fixtures and dumps.
 
 The models are found in the app registry, not imported: editorial sits below the content apps.
 Their rows come from the Tron demo fixtures, which hold at least one of each but a theme (no
-leitmotif of the films is a checked fact): the ``tron`` fixture here adds one.
+leitmotif of the films is a checked fact) and a badge (no review's badge is): the ``tron``
+fixture here adds one of each.
 """
 
 import json
@@ -23,10 +24,14 @@ SLUGGED = {
     "soundtracks.theme",
     "reviews.author",
     "reviews.tag",
+    "reviews.badge",
     "reviews.review",
 }
-NAMED = {"films.franchise", "films.person", "soundtracks.theme", "reviews.author", "reviews.tag"}
-UID_KEYED = {"images.image", "soundtracks.tracknote"}
+NAMED = {
+    *("films.franchise", "films.person", "soundtracks.theme"),
+    *("reviews.author", "reviews.tag", "reviews.badge"),
+}
+UID_KEYED = {"images.image", "soundtracks.tracknote", "reviews.correction"}
 
 
 def models_built_on(base):
@@ -70,6 +75,8 @@ def tron(db):
     theme._default_manager.create(name="A theme for this test", slug="test-theme", film=film)
     # Whole seconds, as the fixtures' times are: a JSON dump keeps only milliseconds.
     theme._default_manager.update(created_at=None, updated_at=None)
+    badge = apps.get_model("reviews", "Badge")
+    badge._default_manager.create(name="A badge for this test", slug="test-badge")
 
 
 def test_the_catalogue_models_build_on_the_shared_slugged_and_named_models():
