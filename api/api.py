@@ -125,6 +125,7 @@ def _reviews():
 
 
 def _review(review, *, detail=False):
+    ratings = review.ratings
     data = {
         "slug": review.slug,
         "headline": review.headline,
@@ -138,8 +139,11 @@ def _review(review, *, detail=False):
         "verdict": review.verdict,
         "ratings": [
             {"soundtrack": rating.soundtrack.slug, "score": rating.score, "out_of": rating.out_of}
-            for rating in review.ratings
+            for rating in ratings
         ],
+        # The API's fields are added, never taken away: a client reading the old single rating
+        # out of 10 still finds it.
+        "rating": ratings[0].score if ratings and ratings[0].out_of == 10 else None,
         "published_at": review.publish_at,
         "first_published_at": review.first_published_at,
         "updated_at": review.updated_at,

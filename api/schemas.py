@@ -4,7 +4,7 @@ never rename or drop one. Every ``url`` is the absolute address of the HTML page
 from datetime import date, datetime
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class Link(Schema):
@@ -108,6 +108,11 @@ class Review(Schema):
     tags: list[str]
     verdict: str
     ratings: list[Rating]
+    rating: int | None = Field(
+        None,
+        description="Kept from before albums were rated one by one: the first rating's score "
+        "(the album of the review's film) when it is out of 10, else null. Read `ratings`.",
+    )
     published_at: datetime
     first_published_at: datetime | None
     updated_at: datetime

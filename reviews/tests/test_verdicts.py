@@ -312,4 +312,16 @@ def test_the_api_gives_the_verdict_and_each_rating_on_its_scale(client, review):
     data = client.get(f"/api/reviews/{review.slug}").json()
     assert data["verdict"] == "Loud, lean and never idle."
     assert data["ratings"] == [{"soundtrack": album_of(review).slug, "score": 4, "out_of": 5}]
-    assert "rating" not in data
+    # The old single rating was out of 10: a score on another scale is not passed off as one.
+    assert data["rating"] is None
+
+
+def test_the_api_keeps_the_old_rating_out_of_10_for_clients_that_read_it(client, review):
+    assert client.get(f"/api/reviews/{review.slug}").json()["rating"] is None
+    AlbumRating.objects.create(review=review, soundtrack=album_of(review), score=8, out_of=10)
+    for data in (
+        client.get(f"/api/reviews/{review.slug}").json(),
+        client.get("/api/reviews/").json()["results"][0],
+    ):
+        assert data["rating"] == 8
+        assert data["ratings"] == [{"soundtrack": album_of(review).slug, "score": 8, "out_of": 10}]
